@@ -1,0 +1,1 @@
+"""mirai-lod: publish Japanese regional future-technology programs as linked open data."""
