@@ -1,0 +1,430 @@
+"""Source YAML → records, strictly, with the file, line and column of every value.
+
+The YAML is composed into nodes (never constructed into Python objects by PyYAML), so each value
+keeps its position and raw text: codes keep their leading zeros, decimals are never floats, and
+aliases, duplicate keys and implicit type guesses ("yes" read as a boolean) are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from pipeline.codes import FiscalYearError, code_problem, normalize_digits, parse_fiscal_year
+from pipeline.errors import Location, SourceError, SourceErrors
+from pipeline.schema import KIND_BY_FILE, KINDS, Field, Kind, RecordKind
+
+# A source file beyond this is a mistake (a dump pasted into source/), not data to parse.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_TEXT_LENGTH = 2000
+MAX_ID_LENGTH = 80
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INTEGER = re.compile(r"[0-9]+(?:_[0-9]{3})*")
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_RATIO = re.compile(r"([0-9]+)/([0-9]+)")
+# Characters that are not allowed in an IRI (RFC 3987) or that would break N-Triples.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&[A-Za-z#][A-Za-z0-9]*;")
+# Names Windows and some static hosts refuse as file names; identifiers become file names.
+_RESERVED_IDS = frozenset(
+    ["con", "prn", "aux", "nul", "index", *(f"com{i}" for i in range(10)),
+     *(f"lpt{i}" for i in range(10))]
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a source file, its values typed and each value's location kept."""
+
+    kind: str
+    key: str
+    location: Location
+    values: Mapping[str, Any]
+    locations: Mapping[str, Location]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def where(self, name: str) -> Location:
+        """Where a field's value is written, or the record itself when the field is absent."""
+        return self.locations.get(name, self.location)
+
+
+@dataclass
+class Source:
+    """Every record of a source tree, by kind and key."""
+
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Record]:
+        return list(self.records.get(kind, {}).values())
+
+    def find(self, kind: str, key: str) -> Record | None:
+        return self.records.get(kind, {}).get(key)
+
+    def all(self) -> Iterable[Record]:
+        for kind in KINDS:
+            yield from self.of(kind.name)
+
+
+def _loc(path: Path, mark: Any) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: Path, root: Path) -> str:
+    """The file's text, refusing what editors and YAML parsers disagree about."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise SourceError(Location(path, 1, 1), f"links outside the source tree (to {target})")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SourceError(
+            Location(path, 1, 1), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        )
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise SourceError(Location(path, 1, 1), "file starts with a byte-order mark; save it as "
+                          "UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            Location(path, line, column),
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+        ) from None
+    tab = text.find("\t")
+    if tab >= 0:
+        line = text.count("\n", 0, tab) + 1
+        column = tab - (text.rfind("\n", 0, tab) + 1) + 1
+        raise SourceError(Location(path, line, column), "tab character; use spaces")
+    return text
+
+
+def compose(path: Path, text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _loc(path, mark) if mark else Location(path, 1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(where, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(Location(path, 1, 1), f"invalid YAML: {exc}") from None
+
+
+class _Reader:
+    """Reads one file's nodes into records, collecting every error instead of stopping."""
+
+    def __init__(self, path: Path, kind: RecordKind) -> None:
+        self.path = path
+        self.kind = kind
+        self.errors: list[SourceError] = []
+        self.seen: set[int] = set()
+
+    def error(self, node: yaml.Node, message: str, record: str | None = None) -> None:
+        self.errors.append(SourceError(_loc(self.path, node.start_mark), message, record))
+
+    def visit(self, node: yaml.Node) -> bool:
+        # Aliases compose to the very same node object; refusing any node met twice refuses
+        # aliases, and with them the "billion laughs" expansion.
+        if id(node) in self.seen:
+            self.error(node, "anchors and aliases are not allowed in source files")
+            return False
+        self.seen.add(id(node))
+        return True
+
+    def records(self, root: yaml.Node | None) -> list[Record]:
+        if root is None:
+            return []
+        if not isinstance(root, yaml.SequenceNode):
+            self.error(root, f"expected a list of {self.kind.name} records ('- {self.kind.key}:"
+                       " …' items)")
+            return []
+        out = []
+        for item in root.value:
+            if not self.visit(item):
+                continue
+            record = self.record(item)
+            if record is not None:
+                out.append(record)
+        return out
+
+    def record(self, node: yaml.Node) -> Record | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"expected a {self.kind.name} record (a mapping of fields)")
+            return None
+        raw: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not self.visit(key_node) or not self.visit(value_node):
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self.error(key_node, "field names must be plain text")
+                continue
+            name = key_node.value
+            if name in raw:
+                first = raw[name][0].start_mark.line + 1
+                self.error(key_node, f"duplicate field '{name}' (first given on line {first})")
+                continue
+            raw[name] = (key_node, value_node)
+        key_field = self.kind.field(self.kind.key)
+        assert key_field is not None
+        key: str | None = None
+        if self.kind.key in raw:
+            key = self.value(key_field, raw[self.kind.key][1], None)
+        label = key if isinstance(key, str) else None
+        values: dict[str, Any] = {}
+        locations: dict[str, Location] = {}
+        for name, (key_node, value_node) in raw.items():
+            spec = self.kind.field(name)
+            if spec is None:
+                known = ", ".join(f.name for f in self.kind.fields)
+                self.error(key_node, f"unknown field '{name}' for a {self.kind.name} "
+                           f"(known: {known})", label)
+                continue
+            value = key if name == self.kind.key else self.value(spec, value_node, label)
+            if value is not None:
+                values[name] = value
+                locations[name] = _loc(self.path, value_node.start_mark)
+        for spec in self.kind.fields:
+            if spec.required and spec.name not in raw:
+                self.error(node, f"missing required field '{spec.name}'", label)
+        if key is None or any(f.required and f.name not in values for f in self.kind.fields):
+            return None
+        return Record(
+            self.kind.name, key, _loc(self.path, node.start_mark),
+            MappingProxyType(values), MappingProxyType(locations),
+        )
+
+    def scalar(self, spec: Field, node: yaml.Node, record: str | None) -> yaml.ScalarNode | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"'{spec.name}' must be a single value, not a list or mapping",
+                       record)
+            return None
+        if node.tag not in (_STR, _INT, _FLOAT, _TIMESTAMP) or node.value == "":
+            self.error(node, f"'{spec.name}' is empty or not a value", record)
+            return None
+        return node
+
+    def value(self, spec: Field, node: yaml.Node, record: str | None) -> Any:
+        if spec.kind is Kind.IDS:
+            if not isinstance(node, yaml.SequenceNode):
+                self.error(node, f"'{spec.name}' must be a list", record)
+                return None
+            items = []
+            for item in node.value:
+                if self.visit(item):
+                    one = self.value(Field(spec.name, Kind.ID), item, record)
+                    if one is not None:
+                        if one in items:
+                            self.error(item, f"'{one}' is listed twice in '{spec.name}'", record)
+                        items.append(one)
+            return tuple(items)
+        scalar = self.scalar(spec, node, record)
+        if scalar is None:
+            return None
+        text: str = scalar.value
+        problem: str | None
+        try:
+            value, problem = _convert(spec, scalar.tag, text)
+        except (ValueError, ArithmeticError) as exc:
+            value, problem = None, str(exc)
+        if problem:
+            self.error(node, f"'{spec.name}': {problem}", record)
+            return None
+        return value
+
+
+def _convert(spec: Field, tag: str, text: str) -> tuple[Any, str | None]:
+    """The typed value of one scalar, or the reason it is not one."""
+    kind = spec.kind
+    if kind is Kind.TEXT:
+        if tag != _STR:
+            return None, f"expected text, got {text!r}; put it in quotes"
+        if len(text) > MAX_TEXT_LENGTH:
+            return None, f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}"
+        if _CONTROL.search(text):
+            return None, "text contains a control character or line break"
+        if _MARKUP.search(text):
+            return None, "text contains HTML or XML markup; write plain text"
+        if text != text.strip():
+            return None, "text starts or ends with white space"
+        return text, None
+    if kind is Kind.ID:
+        if tag != _STR or not _ID.fullmatch(text):
+            return None, (f"{text!r} is not an identifier (lowercase letters, digits and single "
+                          "hyphens, e.g. smart-city)")
+        if len(text) > MAX_ID_LENGTH:
+            return None, f"identifier is {len(text)} characters; the limit is {MAX_ID_LENGTH}"
+        if text in _RESERVED_IDS:
+            return None, f"{text!r} is a reserved name"
+        if spec.choices and text not in spec.choices:
+            return None, f"{text!r} is not one of: {', '.join(spec.choices)}"
+        return text, None
+    if kind is Kind.CODE:
+        # The raw text, not YAML's reading: 062031 unquoted must not become the octal 25625.
+        code = normalize_digits(text)
+        return code, code_problem(code)
+    if kind is Kind.INT:
+        if tag == _FLOAT:
+            return None, f"{text} is not a whole number"
+        if tag != _INT or not _INTEGER.fullmatch(text):
+            return None, (f"{text!r} is not a whole number; write digits only, without "
+                          "commas, units or signs (e.g. 104930)")
+        number = int(text.replace("_", ""))
+        if spec.maximum is not None and number > spec.maximum:
+            return None, f"{number:,} is larger than the limit of {spec.maximum:,}"
+        return number, None
+    if kind is Kind.DECIMAL:
+        if tag not in (_INT, _FLOAT) or not _DECIMAL.fullmatch(text):
+            return None, f"{text!r} is not a decimal number (e.g. 36.30)"
+        return text, None
+    if kind is Kind.RATIO:
+        ratio = _RATIO.fullmatch(text)
+        if ratio:
+            value = Fraction(int(ratio[1]), int(ratio[2]))
+        elif _DECIMAL.fullmatch(text):
+            value = Fraction(Decimal(text))
+        else:
+            return None, f"{text!r} is not a ratio (e.g. 1/2)"
+        if not 0 < value <= 1:
+            return None, f"{text} is not between 0 and 1"
+        return value, None
+    if kind is Kind.URL:
+        parts = urlsplit(text)
+        if tag != _STR or parts.scheme not in ("http", "https") or not parts.netloc:
+            return None, f"{text!r} is not an absolute http(s) URL"
+        if _IRI_UNSAFE.search(text):
+            return None, f"{text!r} contains characters not allowed in an IRI"
+        return text, None
+    if kind is Kind.DATE:
+        if not _DATE.fullmatch(text):
+            return None, f"{text!r} is not a date (YYYY-MM-DD)"
+        return text, None
+    if kind is Kind.FISCAL_YEAR:
+        if tag not in (_INT, _STR):
+            return None, f"{text!r} is not a fiscal year (e.g. 令和4年度 or 2022)"
+        try:
+            year = parse_fiscal_year(text)
+        except FiscalYearError as exc:
+            return None, str(exc)
+        # Local autonomy began in 1947; a year beyond 2100 is a typo.
+        if not 1947 <= year <= 2100:
+            return None, f"fiscal year {year} is out of range (1947-2100)"
+        return year, None
+    raise AssertionError(kind)
+
+
+def load_file(path: Path, kind: RecordKind, root: Path) -> tuple[list[Record], list[SourceError]]:
+    try:
+        node = compose(path, read_text(path, root))
+    except SourceError as exc:
+        return [], [exc]
+    reader = _Reader(path, kind)
+    records = reader.records(node)
+    return records, reader.errors
+
+
+def load(root: Path) -> Source:
+    """Read every source file under `root`; raise SourceErrors listing every problem found."""
+    if not root.is_dir():
+        raise SourceErrors([SourceError(Location(root, 1, 1), "source directory not found")])
+    errors: list[SourceError] = []
+    source = Source(root)
+    for path in sorted(root.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.name not in KIND_BY_FILE:
+            expected = ", ".join(KIND_BY_FILE)
+            errors.append(SourceError(Location(path, 1, 1),
+                                      f"unknown source file; expected one of: {expected}"))
+    for kind in KINDS:
+        path = root / kind.file
+        by_key: dict[str, Record] = {}
+        source.records[kind.name] = by_key
+        if not path.exists() and not path.is_symlink():
+            continue
+        records, file_errors = load_file(path, kind, root)
+        errors.extend(file_errors)
+        for record in records:
+            first = by_key.get(record.key)
+            if first is not None:
+                errors.append(SourceError(
+                    record.where(kind.key),
+                    f"duplicate {kind.name} '{record.key}' (first defined at line "
+                    f"{first.location.line})", record.key))
+                continue
+            by_key[record.key] = record
+    errors.extend(check_references(source))
+    if errors:
+        raise SourceErrors(errors)
+    return source
+
+
+def check_references(source: Source) -> list[SourceError]:
+    """Every reference names a record that exists, of the right kind."""
+    errors = []
+    for record in source.all():
+        kind = KIND_BY_FILE[next(k.file for k in KINDS if k.name == record.kind)]
+        for spec in kind.fields:
+            if spec.refers_to is None or spec.name not in record.values:
+                continue
+            value = record[spec.name]
+            targets = value if isinstance(value, tuple) else (value,)
+            wanted = (("prefecture", "municipality") if spec.refers_to == "local-government"
+                      else (spec.refers_to,))
+            for target in targets:
+                if not any(source.find(w, target) for w in wanted):
+                    errors.append(SourceError(
+                        record.where(spec.name),
+                        f"'{spec.name}' refers to {' or '.join(wanted)} '{target}', which is "
+                        "not defined", record.key))
+        if record.kind in _PARENT_LINK:
+            errors.extend(_cycle(source, record))
+    return errors
+
+
+# The field that links a record to a "parent" of its own kind; such chains must end.
+_PARENT_LINK = {"organization": "parent", "program": "part_of", "source": "part_of",
+                "technology": "broader", "reported-total": "sum_of"}
+
+
+def _cycle(source: Source, record: Record) -> list[SourceError]:
+    """A parent chain (organization → parent, program → part_of …) must not loop."""
+    link = _PARENT_LINK[record.kind]
+    seen = {record.key}
+    frontier = [record]
+    while frontier:
+        current = frontier.pop()
+        value = current.get(link)
+        for parent_key in (value if isinstance(value, tuple) else (value,)):
+            if parent_key is None:
+                continue
+            if parent_key == record.key:
+                return [SourceError(record.where(link), f"'{link}' chain of {record.kind} "
+                                    f"'{record.key}' loops back to itself", record.key)]
+            parent = source.find(record.kind, parent_key)
+            if parent is not None and parent_key not in seen:
+                seen.add(parent_key)
+                frontier.append(parent)
+    return []
