@@ -1,0 +1,68 @@
+"""The fast validator gives exactly pySHACL's results (focus node, path, value, severity,
+message, shape, constraint component) on every graph the other tests use."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from pipeline.build import assemble
+from pipeline.errors import MiraiError
+from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
+from pipeline.rdf import DEFAULT_BASE
+from pipeline.shacl import Finding, run_pyshacl, validate
+from pipeline.validate import load_graph
+from tests import test_shapes
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_graph(SHAPES_DIR)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_graph(ONTOLOGY_DIR)
+
+
+def keys(findings: list[Finding]) -> list[tuple[str, ...]]:
+    return sorted(f.key() for f in findings)
+
+
+def case_graphs(tmp: Path) -> Iterator[tuple[str, Graph]]:
+    """The data graph of every YAML case that loads (the others stop before validation)."""
+    for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        src = tmp / case.name
+        shutil.copytree(CASES / "base", src)
+        if case.name != "base":
+            for path in case.iterdir():
+                if path.name != "expected.txt":
+                    shutil.copyfile(path, src / path.name)
+        try:
+            yield case.name, assemble(src, DEFAULT_BASE).graph
+        except MiraiError:
+            continue
+
+
+def test_same_results_as_pyshacl_on_yaml_cases(tmp_path: Path, shapes: Graph,
+                                               ontology: Graph) -> None:
+    compared = 0
+    for name, graph in case_graphs(tmp_path):
+        expected = keys(run_pyshacl(graph, shapes, ontology))
+        assert keys(validate(graph, shapes, ontology)) == expected, name
+        compared += 1
+    assert compared >= 10
+
+
+@pytest.mark.parametrize("case", test_shapes.CASES, ids=[c.name for c in test_shapes.CASES])
+def test_same_results_as_pyshacl_on_shape_cases(case: test_shapes.Case, shapes: Graph,
+                                                ontology: Graph) -> None:
+    graph = test_shapes._changed(case)
+    expected = keys(run_pyshacl(graph, shapes, ontology))
+    assert keys(validate(graph, shapes, ontology)) == expected
