@@ -33,6 +33,7 @@ _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INTEGER = re.compile(r"[0-9]+(?:_[0-9]{3})*")
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -123,9 +124,21 @@ def read_text(path: Path, root: Path) -> str:
     return text
 
 
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Anchors and aliases make one value stand in several places (and, nested, the "billion
+    laughs" bomb); source files spell every value out."""
+    if "&" not in text and "*" not in text:
+        return  # no anchor or alias can be present: skip the extra parse
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise SourceError(_loc(path, event.start_mark),
+                              "anchors and aliases (&name, *name) are not allowed in source files")
+
+
 def compose(path: Path, text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        _refuse_aliases(path, text)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _loc(path, mark) if mark else Location(path, 1, 1)
@@ -201,7 +214,7 @@ class _Reader:
             spec = self.kind.field(name)
             if spec is None:
                 known = ", ".join(f.name for f in self.kind.fields)
-                self.error(key_node, f"unknown field '{name}' for a {self.kind.name} "
+                self.error(key_node, f"unknown field '{name}' for {_article(self.kind.name)} "
                            f"(known: {known})", label)
                 continue
             value = key if name == self.kind.key else self.value(spec, value_node, label)
@@ -223,8 +236,12 @@ class _Reader:
             self.error(node, f"'{spec.name}' must be a single value, not a list or mapping",
                        record)
             return None
+        if node.tag == _BOOL:
+            self.error(node, f"'{spec.name}': {node.value!r} reads as true/false; put it in "
+                       "quotes if it is text", record)
+            return None
         if node.tag not in (_STR, _INT, _FLOAT, _TIMESTAMP) or node.value == "":
-            self.error(node, f"'{spec.name}' is empty or not a value", record)
+            self.error(node, f"'{spec.name}' is empty", record)
             return None
         return node
 
@@ -255,6 +272,10 @@ class _Reader:
             self.error(node, f"'{spec.name}': {problem}", record)
             return None
         return value
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _convert(spec: Field, tag: str, text: str) -> tuple[Any, str | None]:
@@ -375,7 +396,10 @@ def load(root: Path) -> Source:
                     f"{first.location.line})", record.key))
                 continue
             by_key[record.key] = record
-    errors.extend(check_references(source))
+    if not errors:
+        # With records missing from a file that failed, references into it would only repeat
+        # that failure; they are checked once the file reads.
+        errors.extend(check_references(source))
     if errors:
         raise SourceErrors(errors)
     return source

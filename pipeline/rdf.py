@@ -1,0 +1,367 @@
+"""Records → RDF triples, with an index from every subject (and subject + property) back to the
+line of YAML it came from, so a validation result can point at the text a person edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
+
+from pipeline.errors import Location
+from pipeline.load import Record, Source
+from pipeline.vocab import MIRAI
+
+DEFAULT_BASE = "https://w3id.org/mirai-lod/"
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES: dict[str, str] = {
+    "mirai": str(MIRAI),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "geo": str(GEO),
+    "schema": str(SCHEMA),
+}
+
+_KIND = {
+    "city": MIRAI.City,
+    "designated-city": MIRAI.DesignatedCity,
+    "town": MIRAI.Town,
+    "village": MIRAI.Village,
+    "special-ward": MIRAI.SpecialWard,
+}
+_STATUS = {"new": MIRAI.New, "continuing": MIRAI.Continuing}
+_MEASURE = {"project-cost": MIRAI.ProjectCost, "national-share": MIRAI.NationalShare}
+_CAPS = (
+    ("prefecture", "cap_prefecture_yen", MIRAI.Prefecture, "都道府県", "prefectures"),
+    ("municipality", "cap_municipality_yen", MIRAI.Municipality, "市区町村", "municipalities"),
+    ("core-city", "cap_core_city_yen", MIRAI.CoreCity, "中枢中核都市", "core cities"),
+)
+OKU = 100_000_000  # 1億円 in yen
+
+
+@dataclass(frozen=True)
+class Iris:
+    """Every IRI the dataset mints, from one base, so the scheme lives in one place."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {self.base}")
+
+    def of(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    def prefecture(self, code: str) -> URIRef:
+        return self.of(f"prefecture/{code}")
+
+    def municipality(self, code: str) -> URIRef:
+        return self.of(f"municipality/{code}")
+
+    def ward(self, code: str) -> URIRef:
+        return self.of(f"ward/{code}")
+
+    def local_government(self, code: str) -> URIRef:
+        # Prefecture codes are NN000C; any other code is a municipality's.
+        return self.prefecture(code) if code[2:5] == "000" else self.municipality(code)
+
+    def organization(self, key: str) -> URIRef:
+        return self.of(f"organization/{key}")
+
+    def program(self, key: str) -> URIRef:
+        return self.of(f"program/{key}")
+
+    def cap(self, program: str, level: str) -> URIRef:
+        return self.of(f"program/{program}/cap/{level}")
+
+    def award(self, key: str) -> URIRef:
+        return self.of(f"award/{key}")
+
+    def technology(self, key: str) -> URIRef:
+        return self.of(f"technology/{key}")
+
+    def technology_scheme(self) -> URIRef:
+        return self.of("technology")
+
+    def total(self, key: str) -> URIRef:
+        return self.of(f"total/{key}")
+
+    def source(self, key: str) -> URIRef:
+        return self.of(f"source/{key}")
+
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+@dataclass
+class Origins:
+    """Where each subject, and each of its properties, is written in the source."""
+
+    subjects: dict[URIRef, Location] = field(default_factory=dict)
+    values: dict[tuple[URIRef, URIRef], Location] = field(default_factory=dict)
+
+    def locate(self, subject: URIRef, path: URIRef | None = None) -> Location | None:
+        if path is not None and (subject, path) in self.values:
+            return self.values[(subject, path)]
+        return self.subjects.get(subject)
+
+
+def _ja(text: str) -> Literal:
+    return Literal(text, lang="ja")
+
+
+def _en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _decimal(text: str | Decimal) -> Literal:
+    return Literal(str(text), datatype=XSD.decimal)
+
+
+class _Emitter:
+    def __init__(self, iris: Iris) -> None:
+        self.iris = iris
+        self.triples: list[Triple] = []
+        self.origins = Origins()
+
+    def subject(self, subject: URIRef, record: Record) -> None:
+        self.origins.subjects.setdefault(subject, record.location)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal, record: Record | None = None,
+            field_name: str | None = None) -> None:
+        self.triples.append((s, p, o))
+        if record is not None and field_name is not None:
+            self.origins.values.setdefault((s, p), record.where(field_name))
+
+    def source_link(self, s: URIRef, record: Record) -> None:
+        self.add(s, DCTERMS.source, self.iris.source(record["source"]), record, "source")
+
+    def names(self, s: URIRef, record: Record) -> None:
+        self.add(s, RDFS.label, _ja(record["name_ja"]), record, "name_ja")
+        self.add(s, RDFS.label, _en(record["name_en"]), record, "name_en")
+
+    def local_names(self, s: URIRef, record: Record) -> None:
+        self.names(s, record)
+        self.add(s, RDFS.label, Literal(record["name_latn"], lang="ja-Latn"), record, "name_latn")
+        self.add(s, MIRAI.nameReading, Literal(record["name_kana"], lang="ja-Hrkt"), record,
+                 "name_kana")
+        self.add(s, MIRAI.localGovernmentCode, Literal(record["code"]), record, "code")
+        if "homepage" in record.values:
+            self.add(s, FOAF.homepage, URIRef(record["homepage"]), record, "homepage")
+        if "lat" in record.values:
+            self.add(s, GEO.lat, _decimal(record["lat"]), record, "lat")
+        if "long" in record.values:
+            self.add(s, GEO.long, _decimal(record["long"]), record, "long")
+        self.source_link(s, record)
+
+
+def _sources(e: _Emitter, source: Source) -> None:
+    for r in source.of("source"):
+        s = e.iris.source(r.key)
+        e.subject(s, r)
+        if "part_of" in r.values:
+            e.add(s, RDF.type, MIRAI.SourceSection)
+            e.add(s, DCTERMS.isPartOf, e.iris.source(r["part_of"]), r, "part_of")
+        else:
+            e.add(s, RDF.type, PROV.Entity)
+            e.add(s, RDF.type, FOAF.Document)
+        e.add(s, DCTERMS.title, _ja(r["title_ja"]), r, "title_ja")
+        e.add(s, RDFS.label, _ja(r["title_ja"]), r, "title_ja")
+        if "title_en" in r.values:
+            e.add(s, DCTERMS.title, _en(r["title_en"]), r, "title_en")
+            e.add(s, RDFS.label, _en(r["title_en"]), r, "title_en")
+        if "publisher" in r.values:
+            e.add(s, DCTERMS.publisher, e.iris.organization(r["publisher"]), r, "publisher")
+        if "creator" in r.values:
+            e.add(s, DCTERMS.creator, Literal(r["creator"]), r, "creator")
+        if "issued" in r.values:
+            e.add(s, DCTERMS.issued, Literal(r["issued"], datatype=XSD.date), r, "issued")
+        if "url" in r.values:
+            e.add(s, FOAF.page, URIRef(r["url"]), r, "url")
+        if "license" in r.values:
+            e.add(s, DCTERMS.license, URIRef(r["license"]), r, "license")
+        if "version" in r.values:
+            e.add(s, SCHEMA.version, Literal(r["version"]), r, "version")
+
+
+def _local_governments(e: _Emitter, source: Source) -> None:
+    for r in source.of("prefecture"):
+        s = e.iris.prefecture(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Prefecture)
+        e.local_names(s, r)
+    for r in source.of("municipality"):
+        s = e.iris.municipality(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Municipality)
+        e.local_names(s, r)
+        e.add(s, MIRAI.prefecture, e.iris.prefecture(r["prefecture"]), r, "prefecture")
+        e.add(s, MIRAI.municipalityKind, _KIND[r["kind"]], r, "kind")
+    for r in source.of("ward"):
+        s = e.iris.ward(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Ward)
+        e.local_names(s, r)
+        e.add(s, MIRAI.city, e.iris.municipality(r["city"]), r, "city")
+
+
+def _organizations(e: _Emitter, source: Source) -> None:
+    for r in source.of("organization"):
+        s = e.iris.organization(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.GovernmentBody)
+        e.names(s, r)
+        if "parent" in r.values:
+            e.add(s, ORG.subOrganizationOf, e.iris.organization(r["parent"]), r, "parent")
+        if "homepage" in r.values:
+            e.add(s, FOAF.homepage, URIRef(r["homepage"]), r, "homepage")
+        e.source_link(s, r)
+
+
+def _technologies(e: _Emitter, source: Source) -> None:
+    scheme = e.iris.technology_scheme()
+    records = source.of("technology")
+    if not records:
+        return
+    e.add(scheme, RDF.type, SKOS.ConceptScheme)
+    for label in (_ja("技術・分野"), _en("Technologies and fields")):
+        e.add(scheme, RDFS.label, label)
+        e.add(scheme, SKOS.prefLabel, label)
+    for r in records:
+        s = e.iris.technology(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Technology)
+        for name, lang in (("name_ja", "ja"), ("name_en", "en")):
+            e.add(s, SKOS.prefLabel, Literal(r[name], lang=lang), r, name)
+            e.add(s, RDFS.label, Literal(r[name], lang=lang), r, name)
+        e.add(s, SKOS.inScheme, scheme)
+        broader = r.get("broader", ())
+        for other in broader:
+            e.add(s, SKOS.broader, e.iris.technology(other), r, "broader")
+            e.add(e.iris.technology(other), SKOS.narrower, s, r, "broader")
+        if not broader:
+            e.add(s, SKOS.topConceptOf, scheme)
+            e.add(scheme, SKOS.hasTopConcept, s)
+        e.source_link(s, r)
+
+
+def _programs(e: _Emitter, source: Source) -> None:
+    for r in source.of("program"):
+        s = e.iris.program(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Program)
+        e.names(s, r)
+        e.add(s, MIRAI.administeredBy, e.iris.organization(r["administered_by"]), r,
+              "administered_by")
+        if "part_of" in r.values:
+            e.add(s, MIRAI.partOf, e.iris.program(r["part_of"]), r, "part_of")
+        if "subsidy_rate" in r.values:
+            rate: Fraction = r["subsidy_rate"]
+            e.add(s, MIRAI.subsidyRate, _decimal(Decimal(rate.numerator) / rate.denominator),
+                  r, "subsidy_rate")
+        if "max_years" in r.values:
+            e.add(s, MIRAI.maxDurationYears, _int(r["max_years"]), r, "max_years")
+        for level, name, cls, level_ja, level_en in _CAPS:
+            if name not in r.values:
+                continue
+            cap = e.iris.cap(r.key, level)
+            e.subject(cap, r)
+            e.add(s, MIRAI.annualCap, cap, r, name)
+            e.add(cap, RDF.type, MIRAI.FundingCap)
+            e.add(cap, RDFS.label, _ja(f"{r['name_ja']}の{level_ja}の年度当たり交付上限額"))
+            e.add(cap, RDFS.label, _en(f"Annual cap for {level_en}: {r['name_en']}"))
+            e.add(cap, MIRAI.appliesTo, cls)
+            e.add(cap, MIRAI.capAmount, _int(r[name]), r, name)
+        e.source_link(s, r)
+
+
+def _awards(e: _Emitter, source: Source) -> None:
+    for r in source.of("award"):
+        s = e.iris.award(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.Award)
+        e.add(s, DCTERMS.title, _ja(r["title"]), r, "title")
+        e.add(s, MIRAI.recipient, e.iris.local_government(r["recipient"]), r, "recipient")
+        e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
+        e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
+              "fiscal_year")
+        if "round" in r.values:
+            e.add(s, MIRAI.selectionRound, _int(r["round"]), r, "round")
+        e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
+        e.add(s, MIRAI.requestedAmount, _int(r["requested_thousand_yen"] * 1000), r,
+              "requested_thousand_yen")
+        e.add(s, MIRAI.awardedAmount, _int(r["awarded_thousand_yen"] * 1000), r,
+              "awarded_thousand_yen")
+        for tech in r.get("technologies", ()):
+            e.add(s, MIRAI.technology, e.iris.technology(tech), r, "technologies")
+        e.source_link(s, r)
+
+
+def _totals(e: _Emitter, source: Source) -> None:
+    for r in source.of("reported-total"):
+        s = e.iris.total(r.key)
+        e.subject(s, r)
+        e.add(s, RDF.type, MIRAI.ReportedTotal)
+        e.names(s, r)
+        e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
+        e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
+              "fiscal_year")
+        if "round" in r.values:
+            e.add(s, MIRAI.selectionRound, _int(r["round"]), r, "round")
+        if "status" in r.values:
+            e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
+        e.add(s, MIRAI.measure, _MEASURE[r["measure"]], r, "measure")
+        stated = Decimal(r["stated_oku_yen"])
+        exponent = stated.as_tuple().exponent
+        assert isinstance(exponent, int)
+        # The figure is rounded to its last written digit: 5.7億円 → to 0.1億円.
+        unit = OKU * Decimal(10) ** exponent
+        e.add(s, MIRAI.statedAmount, _int(int(stated * OKU)), r, "stated_oku_yen")
+        e.add(s, MIRAI.roundingUnit, _int(int(unit)), r, "stated_oku_yen")
+        e.add(s, MIRAI.statedText, _ja(f"{r['stated_oku_yen']}億円"), r, "stated_oku_yen")
+        if "stated_count" in r.values:
+            e.add(s, MIRAI.statedCount, _int(r["stated_count"]), r, "stated_count")
+        for part in r.get("sum_of", ()):
+            e.add(s, MIRAI.sumOf, e.iris.total(part), r, "sum_of")
+        e.source_link(s, r)
+
+
+def to_triples(source: Source, iris: Iris) -> tuple[list[Triple], Origins]:
+    """All triples of the dataset, in a stable order, and where each came from."""
+    e = _Emitter(iris)
+    for stage in (_sources, _organizations, _local_governments, _technologies, _programs,
+                  _awards, _totals):
+        stage(e, source)
+    return e.triples, e.origins
+
+
+def to_graph(triples: list[Triple]) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def iter_subjects(triples: list[Triple]) -> Iterator[URIRef]:
+    seen: set[URIRef] = set()
+    for s, _, _ in triples:
+        if s not in seen:
+            seen.add(s)
+            yield s
