@@ -1,0 +1,107 @@
+"""The build, stage by stage: load → RDF → validate → dumps → publish."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from pipeline.errors import EXIT_VIOLATIONS, MiraiError
+from pipeline.load import Source, load
+from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
+from pipeline.publish import checksums, publish
+from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
+from pipeline.serialize import gzipped, jsonld, load_context, ntriples, to_oxigraph, turtle
+from pipeline.validate import Report, load_graph, to_report_graph, validate_graph
+
+Progress = Callable[[str], None]
+DUMP = "download/mirai-lod"
+
+
+class ValidationFailed(MiraiError):
+    exit_code = EXIT_VIOLATIONS
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"validation found {report.count('error')} error(s); nothing was written")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Dataset:
+    source: Source
+    triples: list[Triple]
+    origins: Origins
+    graph: Graph
+    iris: Iris
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+class _Clock:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.start = time.perf_counter()
+
+    def lap(self, message: str) -> None:
+        now = time.perf_counter()
+        self.progress(f"{message} ({now - self.start:.2f} s)")
+        self.start = now
+
+
+def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Dataset:
+    clock = _Clock(progress)
+    source = load(source_dir)
+    count = sum(1 for _ in source.all())
+    clock.lap(f"loaded {count:,} records from {source_dir}")
+    iris = Iris(base)
+    triples, origins = to_triples(source, iris)
+    graph = to_graph(triples)
+    clock.lap(f"made {len(graph):,} triples")
+    return Dataset(source, triples, origins, graph, iris)
+
+
+def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
+    clock = _Clock(progress)
+    report = validate_graph(dataset.graph, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
+                            dataset.origins)
+    clock.lap(f"validated: {report.count('error')} error(s), {report.count('warning')} "
+              "warning(s)")
+    return report
+
+
+def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
+                                                                                         bytes]:
+    clock = _Clock(progress)
+    ox_triples = to_oxigraph(dataset.graph)
+    nt = ntriples(ox_triples)
+    context_path = ONTOLOGY_DIR / "context.jsonld"
+    files = {
+        f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
+        f"{DUMP}.nt.gz": gzipped(nt),
+        f"{DUMP}.jsonld": jsonld(dataset.graph, load_context(context_path)),
+        "context.jsonld": context_path.read_bytes(),
+        "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
+        "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),
+        "validation-report.ttl": to_report_graph(report, dataset.iris.base).serialize(
+            format="turtle").encode(),
+    }
+    files["SHA256SUMS"] = checksums(files)
+    clock.lap(f"wrote {len(files)} files")
+    return files
+
+
+def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet) -> Report:
+    """Validate, then publish into `out`; on any error nothing in `out` changes."""
+    dataset = assemble(source_dir, base, progress)
+    report = check(dataset, progress)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    files = render_files(dataset, report, progress)
+    publish(out, files)
+    progress(f"published {out}")
+    return report

@@ -1,0 +1,101 @@
+"""The only code that writes the publication: everything goes to a fresh directory that then
+takes the place of the old one in one atomic step, so a failed or killed build leaves the
+previous publication whole."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from pipeline.errors import BuildError
+
+MARKER = ".mirai-lod-build"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (Linux renameat2); False where the system can't."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+@contextlib.contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    lock_path = out.parent / f".{out.name}.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {out}") from None
+        yield
+
+
+def checksums(files: Mapping[str, bytes]) -> bytes:
+    """SHA256SUMS in the format `sha256sum -c` reads."""
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(
+        files.items())]
+    return "".join(lines).encode()
+
+
+def publish(out: Path, files: Mapping[str, bytes]) -> None:
+    """Replace the directory `out` with exactly `files` (relative path → bytes)."""
+    out = out.absolute()
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(f"{out} is not empty and was not written by mirai-lod; "
+                         "refusing to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        # Left behind by a build that was killed: never part of a publication.
+        for stale in out.parent.glob(f".{out.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+        staging.mkdir()
+        try:
+            for name, data in sorted(files.items()):
+                target = (staging / name).resolve()
+                if not target.is_relative_to(staging.resolve()):
+                    raise BuildError(f"refusing to write outside the build: {name}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            (staging / MARKER).write_bytes(b"")
+            _sync(staging)
+            if out.exists():
+                if not _exchange(staging, out):
+                    old = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
+                    out.rename(old)
+                    staging.rename(out)
+                    staging = old
+            else:
+                staging.rename(out)
+                return
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _sync(directory: Path) -> None:
+    """Flush the files to disk before the swap, so a crash cannot publish empty files."""
+    for path in directory.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
