@@ -1,0 +1,177 @@
+"""The publication: dumps read back by independent parsers, isomorphic across formats,
+byte-identical on rebuild, conforming to the shapes, and never half-written."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld
+from pyshacl import validate
+from rdflib import BNode, Graph
+
+from pipeline.build import DUMP, ValidationFailed, build
+from pipeline.errors import BuildError
+from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
+from pipeline.rdf import DEFAULT_BASE
+from pipeline.serialize import to_oxigraph
+
+BASE = Path(__file__).parent / "cases" / "base"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pub") / "build"
+    build(BASE, out, DEFAULT_BASE)
+    return out
+
+
+def canonical(triples: list[ox.Triple] | list[ox.Quad]) -> set[str]:
+    return {f"{t.subject} {t.predicate} {t.object}" for t in triples}
+
+
+def oxigraph_read(data: bytes, fmt: ox.RdfFormat) -> set[str]:
+    return canonical(list(ox.parse(data, format=fmt)))
+
+
+def rdflib_read(data: bytes, fmt: str) -> set[str]:
+    graph = Graph().parse(data=data, format=fmt)
+    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+    return canonical(to_oxigraph(graph))
+
+
+def pyld_read(data: bytes) -> set[str]:
+    nquads = jsonld.to_rdf(json.loads(data), {"format": "application/n-quads"})
+    return oxigraph_read(nquads.encode(), ox.RdfFormat.N_QUADS)
+
+
+def test_files(out: Path) -> None:
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == sorted([
+        ".mirai-lod-build", "SHA256SUMS", "context.jsonld", f"{DUMP}.jsonld", f"{DUMP}.nt.gz",
+        f"{DUMP}.ttl", "ontology.ttl", "shapes.ttl", "validation-report.ttl",
+    ])
+
+
+def test_dumps_agree_across_formats_and_parsers(out: Path) -> None:
+    ttl = (out / f"{DUMP}.ttl").read_bytes()
+    nt = gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes())
+    jld = (out / f"{DUMP}.jsonld").read_bytes()
+    reference = oxigraph_read(nt, ox.RdfFormat.N_TRIPLES)
+    assert len(reference) == 151
+    assert oxigraph_read(ttl, ox.RdfFormat.TURTLE) == reference
+    assert rdflib_read(ttl, "turtle") == reference
+    assert rdflib_read(nt, "nt") == reference
+    assert oxigraph_read(jld, ox.RdfFormat.JSON_LD) == reference
+    assert pyld_read(jld) == reference
+    assert rdflib_read(jld, "json-ld") == reference
+
+
+def test_known_facts_in_dump(out: Path) -> None:
+    nt = gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes()).decode()
+    award = "<https://w3id.org/mirai-lod/award/kaga-new>"
+    mirai = "https://w3id.org/mirai-lod/ontology#"
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    assert f'{award} <{mirai}requestedAmount> "37000000"^^{integer} .' in nt
+    assert f'{award} <{mirai}awardedAmount> "18500000"^^{integer} .' in nt
+    assert (f'{award} <{mirai}fiscalYear> '
+            '"2022"^^<http://www.w3.org/2001/XMLSchema#gYear> .') in nt
+    assert (f"{award} <{mirai}recipient> "
+            "<https://w3id.org/mirai-lod/municipality/172065> .") in nt
+    assert ('<https://w3id.org/mirai-lod/prefecture/010006> '
+            f'<{mirai}localGovernmentCode> "010006" .') in nt
+
+
+def test_jsonld_is_compacted_with_the_published_context(out: Path) -> None:
+    document = json.loads((out / f"{DUMP}.jsonld").read_text(encoding="utf-8"))
+    published = json.loads((out / "context.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == published["@context"]
+    award = next(n for n in document["@graph"] if n["id"].endswith("/award/kaga-new"))
+    assert award["type"] == "Award"
+    assert award["awardedAmount"] == 18500000
+    assert award["awardStatus"] == "New"
+    # Every property is a context term: no full IRIs as keys.
+    keys = {k for node in document["@graph"] for k in node}
+    assert not [k for k in keys if ":" in k]
+
+
+def test_rebuild_is_byte_identical(out: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build(BASE, again, DEFAULT_BASE)
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert (again / path.relative_to(out)).read_bytes() == path.read_bytes(), path
+
+
+def test_dump_conforms_with_pyshacl(out: Path) -> None:
+    data = Graph().parse(out / f"{DUMP}.ttl")
+    shapes = Graph().parse(out / "shapes.ttl")
+    ontology = Graph().parse(out / "ontology.ttl")
+    conforms, _, text = validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                 advanced=True, allow_warnings=True)
+    assert conforms, text
+
+
+def test_published_ontology_and_shapes_are_the_repository_files(out: Path) -> None:
+    assert (out / "ontology.ttl").read_bytes() == (ONTOLOGY_DIR / "mirai.ttl").read_bytes()
+    assert (out / "shapes.ttl").read_bytes() == (SHAPES_DIR / "mirai.ttl").read_bytes()
+
+
+def test_checksums(out: Path) -> None:
+    for line in (out / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+
+
+def test_base_option_changes_every_resource_iri(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    build(BASE, out, "http://example.org/data/")
+    subjects = {t.subject.value for t in ox.parse(
+        gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES)}
+    assert subjects and all(s.startswith("http://example.org/data/") for s in subjects)
+
+
+def test_failed_build_keeps_previous_build(out: Path, tmp_path: Path) -> None:
+    previous = tmp_path / "build"
+    shutil.copytree(out, previous)
+    before = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    src = tmp_path / "src"
+    shutil.copytree(BASE, src)
+    awards = src / "awards.yaml"
+    awards.write_text(awards.read_text().replace("awarded_thousand_yen: 18500",
+                                                 "awarded_thousand_yen: 37001"))
+    with pytest.raises(ValidationFailed):
+        build(src, previous, DEFAULT_BASE)
+    after = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "src"]
+
+
+def test_refuses_to_replace_a_foreign_directory(tmp_path: Path) -> None:
+    foreign = tmp_path / "home"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(BuildError, match="not written by mirai-lod"):
+        build(BASE, foreign, DEFAULT_BASE)
+    assert (foreign / "notes.txt").read_text() == "mine"
+
+
+def test_separate_processes_give_identical_bytes(tmp_path: Path) -> None:
+    """Hash seeds and map orders differ between processes; the bytes must not."""
+    import os
+    import subprocess
+    import sys
+
+    digests = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        subprocess.run([sys.executable, "-m", "pipeline", "build", "--quiet", "--source",
+                        str(BASE), "--out", str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        digests.append((out / "SHA256SUMS").read_bytes())
+    assert digests[0] == digests[1]
