@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.publish import checksums, publish
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
 from pipeline.serialize import gzipped, jsonld, load_context, ntriples, to_oxigraph, turtle
+from pipeline.stages import STAGES
 from pipeline.validate import Report, load_graph, to_report_graph, validate_graph
 
 Progress = Callable[[str], None]
@@ -59,7 +61,7 @@ def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Datase
     count = sum(1 for _ in source.all())
     clock.lap(f"loaded {count:,} records from {source_dir}")
     iris = Iris(base)
-    triples, origins = to_triples(source, iris)
+    triples, origins = to_triples(source, iris, STAGES)
     graph = to_graph(triples)
     clock.lap(f"made {len(graph):,} triples")
     return Dataset(source, triples, origins, graph, iris)
@@ -74,15 +76,13 @@ def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
     return report
 
 
-def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
-                                                                                         bytes]:
-    clock = _Clock(progress)
+def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The whole dataset in each format, with the ontology, shapes and validation report."""
     ox_triples = to_oxigraph(dataset.graph)
-    nt = ntriples(ox_triples)
     context_path = ONTOLOGY_DIR / "context.jsonld"
-    files = {
+    return {
         f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
-        f"{DUMP}.nt.gz": gzipped(nt),
+        f"{DUMP}.nt.gz": gzipped(ntriples(ox_triples)),
         f"{DUMP}.jsonld": jsonld(dataset.graph, load_context(context_path)),
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
@@ -90,6 +90,34 @@ def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) 
         "validation-report.ttl": to_report_graph(report, dataset.iris.base).serialize(
             format="turtle").encode(),
     }
+
+
+Output = Callable[[Dataset, Report, Mapping[str, bytes]], dict[str, bytes]]
+
+# Each output adds files to the publication, in order; it sees the files written before it
+# (a catalog can describe the dumps). A new output is one line here.
+OUTPUTS: tuple[Output, ...] = (
+    dumps,
+)
+
+
+Writer = Callable[[Dataset, Path], None]
+
+# Each writer puts what is not a plain file (e.g. an on-disk triple store) into the new
+# publication directory before it replaces the old one.
+WRITERS: tuple[Writer, ...] = ()
+
+
+def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
+                                                                                         bytes]:
+    clock = _Clock(progress)
+    files: dict[str, bytes] = {}
+    for output in OUTPUTS:
+        added = output(dataset, report, files)
+        overlap = files.keys() & added.keys()
+        if overlap:
+            raise AssertionError(f"{output.__name__} rewrites {sorted(overlap)}")
+        files.update(added)
     files["SHA256SUMS"] = checksums(files)
     clock.lap(f"wrote {len(files)} files")
     return files
@@ -102,6 +130,6 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet) -
     if not report.conforms:
         raise ValidationFailed(report)
     files = render_files(dataset, report, progress)
-    publish(out, files)
+    publish(out, files, [functools.partial(writer, dataset) for writer in WRITERS])
     progress(f"published {out}")
     return report

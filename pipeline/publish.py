@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.errors import BuildError
@@ -52,8 +52,10 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
     return "".join(lines).encode()
 
 
-def publish(out: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the directory `out` with exactly `files` (relative path → bytes)."""
+def publish(out: Path, files: Mapping[str, bytes],
+            writers: Sequence[Callable[[Path], None]] = ()) -> None:
+    """Replace the directory `out` with `files` (relative path → bytes), plus what each of
+    `writers` puts into the new directory before it is swapped in (e.g. a database)."""
     out = out.absolute()
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out} exists and is not a directory")
@@ -74,6 +76,8 @@ def publish(out: Path, files: Mapping[str, bytes]) -> None:
                     raise BuildError(f"refusing to write outside the build: {name}")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
+            for writer in writers:
+                writer(staging)
             (staging / MARKER).write_bytes(b"")
             _sync(staging)
             if out.exists():

@@ -3,7 +3,7 @@ line of YAML it came from, so a validation result can point at the text a person
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -133,7 +133,9 @@ def _decimal(text: str | Decimal) -> Literal:
     return Literal(str(text), datatype=XSD.decimal)
 
 
-class _Emitter:
+class Emitter:
+    """Collects triples and where each came from; one per build."""
+
     def __init__(self, iris: Iris) -> None:
         self.iris = iris
         self.triples: list[Triple] = []
@@ -170,7 +172,7 @@ class _Emitter:
         self.source_link(s, record)
 
 
-def _sources(e: _Emitter, source: Source) -> None:
+def sources(e: Emitter, source: Source) -> None:
     for r in source.of("source"):
         s = e.iris.source(r.key)
         e.subject(s, r)
@@ -199,7 +201,7 @@ def _sources(e: _Emitter, source: Source) -> None:
             e.add(s, SCHEMA.version, Literal(r["version"]), r, "version")
 
 
-def _local_governments(e: _Emitter, source: Source) -> None:
+def local_governments(e: Emitter, source: Source) -> None:
     for r in source.of("prefecture"):
         s = e.iris.prefecture(r.key)
         e.subject(s, r)
@@ -220,7 +222,7 @@ def _local_governments(e: _Emitter, source: Source) -> None:
         e.add(s, MIRAI.city, e.iris.municipality(r["city"]), r, "city")
 
 
-def _organizations(e: _Emitter, source: Source) -> None:
+def organizations(e: Emitter, source: Source) -> None:
     for r in source.of("organization"):
         s = e.iris.organization(r.key)
         e.subject(s, r)
@@ -233,7 +235,7 @@ def _organizations(e: _Emitter, source: Source) -> None:
         e.source_link(s, r)
 
 
-def _technologies(e: _Emitter, source: Source) -> None:
+def technologies(e: Emitter, source: Source) -> None:
     scheme = e.iris.technology_scheme()
     records = source.of("technology")
     if not records:
@@ -260,7 +262,7 @@ def _technologies(e: _Emitter, source: Source) -> None:
         e.source_link(s, r)
 
 
-def _programs(e: _Emitter, source: Source) -> None:
+def programs(e: Emitter, source: Source) -> None:
     for r in source.of("program"):
         s = e.iris.program(r.key)
         e.subject(s, r)
@@ -290,7 +292,7 @@ def _programs(e: _Emitter, source: Source) -> None:
         e.source_link(s, r)
 
 
-def _awards(e: _Emitter, source: Source) -> None:
+def awards(e: Emitter, source: Source) -> None:
     for r in source.of("award"):
         s = e.iris.award(r.key)
         e.subject(s, r)
@@ -312,7 +314,7 @@ def _awards(e: _Emitter, source: Source) -> None:
         e.source_link(s, r)
 
 
-def _totals(e: _Emitter, source: Source) -> None:
+def totals(e: Emitter, source: Source) -> None:
     for r in source.of("reported-total"):
         s = e.iris.total(r.key)
         e.subject(s, r)
@@ -341,11 +343,14 @@ def _totals(e: _Emitter, source: Source) -> None:
         e.source_link(s, r)
 
 
-def to_triples(source: Source, iris: Iris) -> tuple[list[Triple], Origins]:
+Stage = Callable[[Emitter, Source], None]
+
+
+def to_triples(source: Source, iris: Iris, stages: Sequence[Stage]) -> tuple[list[Triple],
+                                                                              Origins]:
     """All triples of the dataset, in a stable order, and where each came from."""
-    e = _Emitter(iris)
-    for stage in (_sources, _organizations, _local_governments, _technologies, _programs,
-                  _awards, _totals):
+    e = Emitter(iris)
+    for stage in stages:
         stage(e, source)
     return e.triples, e.origins
 
