@@ -70,9 +70,11 @@ def jsonld(graph: Graph, context: dict[str, Any]) -> bytes:
         raise TypeError("blank nodes are not published")
     raw = graph.serialize(format="json-ld", context=context, auto_compact=True)
     document = json.loads(raw)
-    nodes = document.get("@graph", [])
-    if not nodes and "@id" in document:
-        nodes = [{k: v for k, v in document.items() if k != "@context"}]
+    if "@graph" in document:
+        nodes = document["@graph"]
+    else:  # a graph of one subject compacts to a single node object
+        node = {k: v for k, v in document.items() if k != "@context"}
+        nodes = [node] if node else []
     for node in nodes:
         for key, value in node.items():
             if isinstance(value, list):
