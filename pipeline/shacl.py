@@ -193,22 +193,90 @@ def _sparql_findings(data: Graph, shapes: Graph, ontology: Graph) -> Iterator[Fi
         severity = shapes.value(shape, SH.severity) or SH.Violation
         templates = sorted(str(m) for m in shapes.objects(constraint, SH.message)) or sorted(
             str(m) for m in shapes.objects(shape, SH.message))
-        for focus in sorted(focus_nodes, key=str):
-            solutions = store.query(query, substitutions={ox.Variable("this"): _to_ox(focus)})
-            assert isinstance(solutions, ox.QuerySolutions)
-            for solution in solutions:
-                failure = _get(solution, "failure")
-                if isinstance(failure, ox.Literal) and failure.value == "true":
-                    raise ShapesError(f"{constraint} reported a failure for {focus}")
-                bound_path = _get(solution, "path")
-                bound_value = _get(solution, "value")
-                yield Finding(
-                    focus=focus,
-                    path=_from_ox(bound_path) if bound_path is not None else path,
-                    value=(_from_ox(bound_value) if bound_value is not None
-                           else (focus if path is None else None)),
-                    severity=severity,  # type: ignore[arg-type]
-                    messages=tuple(sorted({_fill(t, solution) for t in templates})),
-                    shape=shape,
-                    component=SH.SPARQLConstraintComponent,
-                )
+        for focus, solution in _solutions(store, query, focus_nodes):
+            failure = _get(solution, "failure")
+            if isinstance(failure, ox.Literal) and failure.value == "true":
+                raise ShapesError(f"{constraint} reported a failure for {focus}")
+            bound_path = _get(solution, "path")
+            bound_value = _get(solution, "value")
+            yield Finding(
+                focus=focus,
+                path=_from_ox(bound_path) if bound_path is not None else path,
+                value=(_from_ox(bound_value) if bound_value is not None
+                       else (focus if path is None else None)),
+                severity=severity,  # type: ignore[arg-type]
+                messages=tuple(sorted({_fill(t, solution) for t in templates})),
+                shape=shape,
+                component=SH.SPARQLConstraintComponent,
+            )
+
+
+def _solutions(store: ox.Store, query: str,
+               focus_nodes: set[Node]) -> Iterator[tuple[Node, ox.QuerySolution]]:
+    """Each focus node's solutions: from one evaluation over the whole graph where that is
+    equivalent to pre-binding $this, else from one evaluation per focus node."""
+    if once_is_equivalent(query):
+        wanted = {_to_ox(node): node for node in focus_nodes}
+        rows = []
+        solutions = store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            this = _get(solution, "this")
+            if this is None:
+                raise ShapesError(f"a solution without $this in: {query}")
+            if this in wanted:
+                rows.append((wanted[this], solution))  # type: ignore[index]
+        rows.sort(key=lambda row: str(row[0]))
+        yield from rows
+        return
+    for focus in sorted(focus_nodes, key=str):
+        solutions = store.query(query, substitutions={ox.Variable("this"): _to_ox(focus)})
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            yield focus, solution
+
+
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
+                      r"'(?:[^'\\\n]|\\.)*'|<[^<>\s\"{}|^`]*>|#[^\n]*")
+
+
+def once_is_equivalent(query: str) -> bool:
+    """Whether evaluating `query` once, with $this free, gives per value of $this exactly the
+    solutions that pre-binding $this gives.
+
+    That holds when the top-level group of WHERE binds $this with a triple pattern (so every
+    solution has $this, and OPTIONAL, MINUS, FILTER and EXISTS see the same binding either way),
+    there is no nested SELECT, and aggregates, if any, are grouped by $this.
+    """
+    text = _STRINGS.sub(" ", query)  # strings, IRIs and comments can't hide keywords
+    upper = text.upper()
+    where = upper.find("WHERE")
+    if where < 0 or len(re.findall(r"\bSELECT\b", upper)) != 1:
+        return False
+    if ("GROUP BY" in upper or re.search(r"\b(SUM|COUNT|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(",
+                                          upper)) and not re.search(
+            r"GROUP\s+BY[^}]*[$?]THIS\b", upper):
+        return False
+    depth = parens = 0
+    top_level: list[str] = []
+    for char in text[where:]:
+        if char == "{":
+            depth += 1
+            continue
+        if char == "}":
+            depth -= 1
+            continue
+        if depth == 1:
+            if char == "(":
+                parens += 1
+            elif char == ")":
+                parens -= 1
+            elif parens == 0:
+                top_level.append(char)
+                continue
+            top_level.append(" ")
+    # A triple pattern starts at the beginning of the group or after '.', with $this as subject.
+    group = re.sub(r"\b(FILTER(\s+NOT)?(\s+EXISTS)?|OPTIONAL|MINUS|BIND|UNION|GRAPH|SERVICE|"
+                   r"VALUES)\b", " . ", "".join(top_level), flags=re.IGNORECASE)
+    statements = re.split(r"\.(?=\s)|\.$", group)
+    return any(re.match(r"\s*[$?]this\s+[^\s.;,]", statement) for statement in statements)

@@ -14,7 +14,7 @@ from pipeline.build import assemble
 from pipeline.errors import MiraiError
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import DEFAULT_BASE
-from pipeline.shacl import Finding, run_pyshacl, validate
+from pipeline.shacl import Finding, once_is_equivalent, run_pyshacl, validate
 from pipeline.validate import load_graph
 from tests import test_shapes
 
@@ -66,3 +66,26 @@ def test_same_results_as_pyshacl_on_shape_cases(case: test_shapes.Case, shapes: 
     graph = test_shapes._changed(case)
     expected = keys(run_pyshacl(graph, shapes, ontology))
     assert keys(validate(graph, shapes, ontology)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "once"),
+    [
+        ("SELECT $this ?v WHERE { $this <p> ?v . FILTER(?v > 1) }", True),
+        ("SELECT $this ?v WHERE { FILTER NOT EXISTS { $this <s> ?x } $this <p> ?v ; <q> ?w . }",
+         True),
+        ("SELECT $this (SUM(?x) AS ?s) WHERE { $this <p> ?v . ?v <q> ?x } GROUP BY $this", True),
+        # $this only inside a filter, an OPTIONAL or as an object: pre-binding differs.
+        ("SELECT $this WHERE { FILTER NOT EXISTS { $this <p> ?v } }", False),
+        ("SELECT $this WHERE { OPTIONAL { $this <s> ?p } }", False),
+        ("SELECT $this WHERE { ?x <p> $this }", False),
+        ("SELECT $this WHERE { ?x <s> ?p . FILTER($this = ?x) }", False),
+        # Aggregates not grouped by $this, and subqueries.
+        ("SELECT $this (SUM(?x) AS ?s) WHERE { $this <p> ?v . ?v <q> ?x } GROUP BY ?v", False),
+        ("SELECT $this WHERE { { SELECT ?x WHERE { ?x <p> ?y } } $this <p> ?x }", False),
+        # Keywords inside names, strings and IRIs do not count.
+        ('SELECT $this WHERE { $this <urn:select> "SELECT" ; mirai:selectionRound ?r }', True),
+    ],
+)
+def test_when_one_evaluation_is_equivalent(query: str, once: bool) -> None:
+    assert once_is_equivalent(query) is once
