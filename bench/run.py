@@ -1,0 +1,148 @@
+"""Benchmark of the full build on synthetic data of growing size, with two references measured
+in the same run on the same data: the floor (pyoxigraph in, out and into a store) and the naive
+path (rdflib + pySHACL + rdflib serializers). Figures that matter are the ratios.
+
+    python bench/run.py [--sizes 100k,1m,10m] [--runs 3] [--naive-max 200k] [--budget 1800]
+
+Writes bench/results.json and bench/results.md and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+# Measured on the synthetic trees: triples of the local governments, programs and technologies,
+# and triples per award (title, amounts, year, round, status, recipient, program, source,
+# technologies, plus its share of the reported totals).
+FIXED_TRIPLES = 28_000
+TRIPLES_PER_AWARD = 14
+
+
+def parse_size(text: str) -> int:
+    text = text.lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("km")) * scale)
+
+
+def run_json(args: list[str], budget: float) -> dict[str, Any] | None:
+    try:
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                              timeout=budget, check=False, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-3000:])
+        raise SystemExit(f"{args[0]} failed with exit code {done.returncode}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    first = runs[0]
+    stages = {name: {key: statistics.median(r["stages"][name][key] for r in runs)
+                     for key in first["stages"][name]} for name in first["stages"]}
+    return {"triples": first["triples"], "stages": stages, "runs": len(runs),
+            "peak_mib": max(r["peak_mib"] for r in runs),
+            "seconds": statistics.median(sum(s["seconds"] for s in r["stages"].values())
+                                         for r in runs)}
+
+
+def measure(size: int, runs: int, naive_max: int, budget: float, tmp: Path) -> dict[str, Any]:
+    awards = max(0, (size - FIXED_TRIPLES) // TRIPLES_PER_AWARD)
+    source = tmp / f"source-{size}"
+    subprocess.run([sys.executable, "-m", "pipeline", "synth", "--awards", str(awards),
+                    "--out", str(source), "--seed", "1"], check=True, cwd=ROOT,
+                   capture_output=True)
+    ours = []
+    for n in range(runs):
+        out = tmp / f"build-{size}-{n}"
+        started = time.perf_counter()
+        result = run_json([str(BENCH / "stages.py"), str(source), str(out)], budget)
+        if result is None:
+            return {"size": size, "awards": awards, "timed_out_after": budget}
+        ours.append(result)
+        if time.perf_counter() - started > budget / 3:
+            break  # too slow for more runs within the budget
+    summary = median_of(ours)
+    dump = tmp / f"build-{size}-0" / "download" / "mirai-lod.nt.gz"
+    floor_runs = [run_json([str(BENCH / "references.py"), "floor", str(dump)], budget)
+                  for _ in range(len(ours))]
+    floors = [f for f in floor_runs if f is not None]
+    summary["floor"] = {"seconds": statistics.median(f["seconds"] for f in floors),
+                        "peak_mib": max(f["peak_mib"] for f in floors)} if floors else None
+    summary["naive"] = None
+    if summary["triples"] <= naive_max:
+        summary["naive"] = run_json([str(BENCH / "references.py"), "naive", str(dump),
+                                     str(ROOT / "shapes" / "mirai.ttl"),
+                                     str(ROOT / "ontology" / "mirai.ttl")], budget)
+    summary["size"] = size
+    summary["awards"] = awards
+    return summary
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = ["| size | triples | stage | seconds | triples/s | CPU use | peak MiB |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for r in results:
+        if "timed_out_after" in r:
+            limit = r["timed_out_after"]
+            lines.append(f"| {r['size']:,} | | (timed out after {limit} s) | | | | |")
+            continue
+        for name, s in r["stages"].items():
+            rate = r["triples"] / s["seconds"] if s["seconds"] else 0
+            use = s["cpu_seconds"] / s["seconds"] if s["seconds"] else 0
+            lines.append(f"| {r['size']:,} | {r['triples']:,} | {name} | {s['seconds']:.2f} | "
+                         f"{rate:,.0f} | {use:.0%} | |")
+        lines.append(f"| {r['size']:,} | {r['triples']:,} | **total (median of {r['runs']})** | "
+                     f"**{r['seconds']:.2f}** | {r['triples'] / r['seconds']:,.0f} | | "
+                     f"{r['peak_mib']:,.0f} |")
+        if r["floor"]:
+            lines.append(f"| {r['size']:,} | {r['triples']:,} | floor (pyoxigraph) | "
+                         f"{r['floor']['seconds']:.2f} | | | {r['floor']['peak_mib']:,.0f} |")
+            lines.append(f"| {r['size']:,} | {r['triples']:,} | **ratio to floor** | "
+                         f"**{r['seconds'] / r['floor']['seconds']:.1f}×** | | | |")
+        if r["naive"]:
+            lines.append(f"| {r['size']:,} | {r['triples']:,} | naive (rdflib + pySHACL) | "
+                         f"{r['naive']['seconds']:.2f} | | | {r['naive']['peak_mib']:,.0f} |")
+            lines.append(f"| {r['size']:,} | {r['triples']:,} | **speed-up over naive** | "
+                         f"**{r['naive']['seconds'] / r['seconds']:.1f}×** | | | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1m,10m")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--naive-max", default="200k")
+    parser.add_argument("--budget", type=float, default=1800.0,
+                        help="seconds one measured run may take before the size is given up")
+    args = parser.parse_args()
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+               f"{platform.python_version()}, {platform.system()}")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (parse_size(s) for s in args.sizes.split(",")):
+            print(f"measuring {size:,} triples…", file=sys.stderr)
+            results.append(measure(size, args.runs, parse_size(args.naive_max), args.budget,
+                                   Path(tmp)))
+    (BENCH / "results.json").write_text(json.dumps({"machine": machine, "results": results},
+                                                   indent=2) + "\n")
+    text = f"Machine: {machine}\n\n{table(results)}\n"
+    (BENCH / "results.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

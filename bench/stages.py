@@ -1,0 +1,61 @@
+"""One measured build of a source tree, stage by stage; prints one JSON object.
+
+Run by bench/run.py in a fresh process per measurement, so peak memory is the build's own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from pipeline import build as b
+from pipeline.load import load
+from pipeline.publish import checksums, publish
+from pipeline.rdf import DEFAULT_BASE, Iris, to_graph, to_triples
+from pipeline.stages import STAGES
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main(source: Path, out: Path) -> None:
+    stages: dict[str, dict[str, float]] = {}
+
+    def timed(name: str, start: float, cpu_start: float) -> None:
+        wall = time.perf_counter() - start
+        stages[name] = {"seconds": wall, "cpu_seconds": cpu() - cpu_start}
+
+    t, c = time.perf_counter(), cpu()
+    records = load(source)
+    timed("load", t, c)
+    t, c = time.perf_counter(), cpu()
+    iris = Iris(DEFAULT_BASE)
+    triples, origins = to_triples(records, iris, STAGES)
+    graph = to_graph(triples)
+    dataset = b.Dataset(records, triples, origins, graph, iris)
+    timed("rdf", t, c)
+    t, c = time.perf_counter(), cpu()
+    report = b.check(dataset)
+    timed("validate", t, c)
+    files: dict[str, bytes] = {}
+    for output in b.OUTPUTS:
+        t, c = time.perf_counter(), cpu()
+        files.update(output(dataset, report, files))
+        timed(f"output:{output.__module__.rsplit('.', 1)[-1]}.{output.__name__}", t, c)
+    files["SHA256SUMS"] = checksums(files)
+    t, c = time.perf_counter(), cpu()
+    publish(out, files, [lambda d, w=w: w(dataset, d) for w in b.WRITERS])  # type: ignore[misc]
+    timed("publish (files and writers)", t, c)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"triples": len(graph), "stages": stages,
+                      "conforms": report.conforms, "peak_mib": peak_kib / 1024}))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
