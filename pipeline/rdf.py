@@ -31,6 +31,7 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "geo": str(GEO),
     "schema": str(SCHEMA),
+    "geosparql": "http://www.opengis.net/ont/geosparql#",
 }
 
 _KIND = {

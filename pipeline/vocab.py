@@ -32,6 +32,18 @@ class MIRAI(DefinedNamespace):
     Measure: URIRef  # what a reported total sums: ProjectCost or NationalShare
     MunicipalityKind: URIRef  # City, DesignatedCity, Town, Village or SpecialWard
     SourceSection: URIRef  # a page or table within a source document
+    FiscalYear: URIRef  # 年度
+    Selection: URIRef  # 選定
+    JointSelection: URIRef  # 合同選定
+    Region: URIRef  # プロジェクト実施地域
+    Budget: URIRef  # 予算
+    AmountQualifier: URIRef  # 金額の種別
+    ProgramName: URIRef  # 施策名
+    Initiative: URIRef  # 構想・取組
+    Point: URIRef  # 記載事項
+    Target: URIRef  # 目標
+    Statistic: URIRef  # 統計値
+    FormerMunicipality: URIRef  # a municipality under a code no longer in use; isReplacedBy
 
     # Object properties
     prefecture: URIRef  # municipality -> its prefecture
@@ -47,6 +59,25 @@ class MIRAI(DefinedNamespace):
     appliesTo: URIRef  # funding cap -> a class IRI used as a value (OWL 2 punning)
     measure: URIRef  # reported total -> Measure
     sumOf: URIRef  # reported total -> the stated totals it adds up
+    inFiscalYear: URIRef  # 年度
+    firstFiscalYear: URIRef  # 開始年度
+    fromFiscalYear: URIRef  # 使用開始年度
+    untilFiscalYear: URIRef  # 使用終了年度
+    byEndOfFiscalYear: URIRef  # 達成期限（年度末）
+    selectedIn: URIRef  # 選定
+    previouslySelectedBy: URIRef  # 過年度選定施策
+    localGovernment: URIRef  # 地方公共団体
+    ward: URIRef  # 行政区
+    jointSelection: URIRef  # 合同選定
+    includesSelection: URIRef  # 構成する選定
+    budget: URIRef  # 予算
+    amountQualifier: URIRef  # 金額の種別
+    otherName: URIRef  # 別名
+    coAdministeredBy: URIRef  # 共管
+    pointOf: URIRef  # 記載対象
+    pointKind: URIRef  # 事項の種類
+    concerns: URIRef  # 関連事項
+    standardAreaCode: URIRef  # local government -> e-Stat standard area code resource (a code)
 
     # Datatype properties
     localGovernmentCode: URIRef  # six-digit code as xsd:string; wards carry one too
@@ -61,7 +92,21 @@ class MIRAI(DefinedNamespace):
     statedAmount: URIRef  # integer yen, as the document states it
     roundingUnit: URIRef  # integer yen the stated amount is rounded to
     statedText: URIRef  # the figure as written, e.g. "5.7億円"@ja
-    statedCount: URIRef  # number of awards the document states
+    statedCount: URIRef  # a number the document states
+    stillSupportedCount: URIRef  # 支援継続件数
+    endedCount: URIRef  # 支援終了件数
+    asOf: URIRef  # 基準日
+    cooperatingCount: URIRef  # 事業間連携地域数
+    districtName: URIRef  # 地区名
+    supportSummary: URIRef  # 事業内容
+    supportTarget: URIRef  # 主な支援対象
+    legendSymbol: URIRef  # 凡例記号
+    memberCount: URIRef  # 会員数
+    referenceYear: URIRef  # 対象年
+    mapText: URIRef  # 事業一覧図の表記
+    supplementaryBudget: URIRef  # 補正予算
+    corporateNumber: URIRef  # 13-digit 法人番号 as xsd:string
+    iso3166Code: URIRef  # ISO 3166-2 subdivision code of a prefecture, e.g. "JP-17"
 
     # Individuals
     New: URIRef  # AwardStatus: first selected in that fiscal year
@@ -73,3 +118,6 @@ class MIRAI(DefinedNamespace):
     Town: URIRef  # MunicipalityKind: 町
     Village: URIRef  # MunicipalityKind: 村
     SpecialWard: URIRef  # MunicipalityKind: 東京都の特別区
+    StatedFigure: URIRef  # 記載額
+    ShareOfFigure: URIRef  # 内数
+    ApproximateFigure: URIRef  # 概算
