@@ -59,6 +59,7 @@ class Prefecture:
     homepage: str | None
     lat: str | None  # decimal text exactly as in the reference
     long: str | None
+    iso3166_2: str | None = None  # ISO 3166-2 subdivision code, JP-01 … JP-47
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Reference:
     wards: tuple[Ward, ...]
 
 
-_PREFECTURE_COLUMNS = ("pid", "pref", "prefkana", "pref_en", "url", "lgcode", "lat", "lng")
+_PREFECTURE_COLUMNS = ("pid", "pref", "prefkana", "pref_en", "url", "lgcode", "ISO3166-2",
+                       "lat", "lng")
 _MUNICIPALITY_COLUMNS = ("pid", "pref", "cid", "city", "citykana", "lat", "lng", "url", "lgcode")
 
 # Written unquoted in the YAML, so it must stay a plain number (伊奈町 has lat 36, no decimals).
@@ -302,6 +304,11 @@ def _read_prefectures(path: Path) -> tuple[Prefecture, ...]:
         if name_ja[-1:] not in _PREFECTURE_SUFFIXES:
             raise LocalGovReferenceError(path, line, f"{name_ja} does not end in 都, 道, 府 or 県")
         english, latn_suffix = _PREFECTURE_SUFFIXES[name_ja[-1]]
+        iso = _required(path, line, row, "ISO3166-2")
+        # ISO 3166-2:JP numbers the prefectures as their codes do; a mismatch is a shifted row.
+        if iso != f"JP-{code[:2]}":
+            raise LocalGovReferenceError(
+                path, line, f"ISO 3166-2 code {iso} does not match code {code} (JP-{code[:2]})")
         prefectures[code] = Prefecture(
             code=code,
             name_ja=name_ja,
@@ -311,6 +318,7 @@ def _read_prefectures(path: Path) -> tuple[Prefecture, ...]:
             homepage=row["url"] or None,
             lat=_decimal(path, line, "lat", row["lat"]),
             long=_decimal(path, line, "lng", row["lng"]),
+            iso3166_2=iso,
         )
     return tuple(sorted(prefectures.values(), key=lambda p: p.code))
 
@@ -532,7 +540,7 @@ def render_yaml(ref: Reference) -> dict[str, str]:
     files = {
         "prefectures.yaml": (
             "Prefectures (都道府県) of Japan",
-            [[("code", p.code, "code"), *_common(p)]
+            [[("code", p.code, "code"), *_common(p), ("iso3166_2", p.iso3166_2, "text")]
              for p in sorted(ref.prefectures, key=lambda p: p.code)],
         ),
         "municipalities.yaml": (
