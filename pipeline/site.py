@@ -1,0 +1,804 @@
+"""The static site: a page for every resource (with its Turtle, JSON-LD, N-Triples and RDF/XML
+next to it), a listing per class, the home page with charts, the ontology and shapes
+documentation, sitemap.xml, robots.txt and 404.html.
+
+One pass over the sorted triples indexes them by subject document and by object; pages are then
+rendered from plain dicts, so the cost grows with the number of triples, not with queries. Every
+link between pages is relative, so the site works under any base and at any host path.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup, escape
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, SH
+
+from pipeline import catalog, charts, links
+from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
+from pipeline.rdf import PREFIXES
+from pipeline.serialize import ntriples, to_oxigraph, turtle
+from pipeline.validate import load_graph
+from pipeline.vocab import MIRAI
+
+if TYPE_CHECKING:
+    from pipeline.build import Dataset
+    from pipeline.validate import Report
+
+RDF_TYPE = str(RDF.type)
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DCT = "http://purl.org/dc/terms/"
+DCT_SOURCE = DCT + "source"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+M = str(MIRAI)
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "statedAmount",
+           M + "roundingUnit"}
+# rdf:type and the names first, the sources last; the rest by their English label.
+FIRST = (RDF_TYPE, RDFS_LABEL, SKOS_PREF, DCT + "title")
+DUMP_NT = "download/mirai-lod.nt.gz"  # written by pipeline.build.dumps, before the site
+FORMATS = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
+SITE_PREFIXES: dict[str, str] = {
+    **PREFIXES, "owl": str(OWL), "sh": str(SH),
+    "geosparql": "http://www.opengis.net/ont/geosparql#",
+    "mirai-sh": "https://w3id.org/mirai-lod/shapes#",
+}
+# The columns of each class listing, after the name and the type.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "award": (M + "fiscalYear", M + "recipient", M + "program", M + "awardStatus",
+              M + "awardedAmount"),
+    "municipality": (M + "localGovernmentCode", M + "prefecture", M + "municipalityKind"),
+    "prefecture": (M + "localGovernmentCode", M + "iso3166Code"),
+    "ward": (M + "localGovernmentCode", M + "city"),
+    "program": (M + "administeredBy", M + "partOf"),
+    "organization": ("http://www.w3.org/ns/org#subOrganizationOf",),
+    "technology": ("http://www.w3.org/2004/02/skos/core#broader",),
+    "total": (M + "program", M + "fiscalYear", M + "statedText"),
+    "source": (DCT + "issued", DCT + "publisher"),
+    "change": (DCT + "date",),
+}
+
+Labels = dict[str, str]  # language tag → text
+
+
+@dataclass
+class Index:
+    """The triples of the dataset, grouped once: per document (a resource IRI without its
+    fragment), per object document (for "what points here"), and the names of everything."""
+
+    base: str
+    docs: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = field(
+        default_factory=dict)
+    inverse: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    labels: dict[str, Labels] = field(default_factory=dict)
+    label_triples: dict[str, list[ox.Triple]] = field(default_factory=dict)
+
+    def doc_of(self, iri: str) -> tuple[str, str] | None:
+        """(document path, fragment) of an IRI under the base, else None."""
+        if not iri.startswith(self.base) or iri.startswith(M):
+            return None
+        path, _, fragment = iri[len(self.base):].partition("#")
+        return path, fragment
+
+
+def subject_iri(t: ox.Triple) -> str:
+    s = t.subject
+    assert isinstance(s, ox.NamedNode)  # to_oxigraph refuses blank nodes
+    return s.value
+
+
+def index(triples: Iterable[ox.Triple], base: str) -> Index:
+    ix = Index(base)
+    docs: dict[str, list[ox.Triple]] = defaultdict(list)
+    by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    names: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    label_triples: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in triples:
+        s, p, o = subject_iri(t), t.predicate.value, t.object
+        by_subject[s][p].append(o)
+        where = ix.doc_of(s)
+        if where is not None:
+            docs[where[0]].append(t)
+        if isinstance(o, ox.NamedNode):
+            target = ix.doc_of(o.value)
+            if target is not None and (where is None or target[0] != where[0]):
+                inverse[target[0]].append((s, p))
+        elif isinstance(o, ox.Literal) and p in (RDFS_LABEL, SKOS_PREF, DCT + "title"):
+            lang = o.language or ""
+            names[s][p].setdefault(lang, o.value)
+            if p == RDFS_LABEL:
+                label_triples[s].append(t)
+    ix.docs = dict(docs)
+    ix.by_subject = {s: dict(props) for s, props in by_subject.items()}
+    ix.inverse = dict(inverse)
+    for s, by_p in names.items():
+        merged: Labels = {}
+        for p in (DCT + "title", SKOS_PREF, RDFS_LABEL):  # rdfs:label wins
+            merged.update(by_p.get(p, {}))
+        ix.labels[s] = merged
+    ix.label_triples = dict(label_triples)
+    return ix
+
+
+def pick(labels: Labels | None, lang: str) -> str:
+    if not labels:
+        return ""
+    if lang in labels:
+        return labels[lang]
+    for other in ("ja", "en", ""):
+        if other in labels:
+            return labels[other]
+    return labels[sorted(labels)[0]]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Human names of properties, classes and individuals: the ontology's own, and the
+    project's list for terms of other vocabularies."""
+
+    labels: dict[str, Labels]
+    ontology: Graph
+
+    def of(self, iri: str) -> Labels:
+        return self.labels.get(iri) or {"en": qname(iri)}
+
+
+@functools.lru_cache(maxsize=8192)
+def qname(iri: str) -> str:
+    for prefix, ns in sorted(SITE_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def load_terms() -> Terms:
+    ontology = load_graph(ONTOLOGY_DIR)
+    raw = json.loads(resources.files("pipeline").joinpath("templates/terms.json").read_text(
+        encoding="utf-8"))
+    labels: dict[str, Labels] = {iri: dict(v) for iri, v in raw.items()}
+    for s, o in ontology.subject_objects(URIRef(RDFS_LABEL)):
+        if isinstance(o, Literal) and o.language:
+            labels.setdefault(str(s), {})[o.language] = str(o)
+    return Terms(labels, ontology)
+
+
+# --- links and values -------------------------------------------------------------------------
+
+
+class Site:
+    """What every page needs to turn an IRI into a link: the index, the term names and which
+    documents have pages."""
+
+    def __init__(self, ix: Index, terms: Terms) -> None:
+        self.ix = ix
+        self.terms = terms
+        # Segments with a listing page: those holding resources below them.
+        self.listed = {path.split("/", 1)[0] for path in ix.docs if "/" in path}
+        self._links: dict[tuple[str, str], dict[str, Any]] = {}
+        self._props: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def link(self, iri: str, root: str) -> dict[str, Any]:
+        """A link to `iri` from a page at depth `root`, with its HTML; the same few targets
+        (types, sources, prefectures) recur on thousands of pages, so each is made once."""
+        key = (iri, root)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = self._link(iri, root)
+            found["html"] = link_html(found)
+        return found
+
+    def _link(self, iri: str, root: str) -> dict[str, Any]:
+        if iri.startswith(M):
+            term = iri[len(M):]
+            names = self.terms.of(iri)
+            return {"href": f"{root}ontology.html#{term}", "ja": pick(names, "ja"),
+                    "en": pick(names, "en"), "iri": iri}
+        where = self.ix.doc_of(iri)
+        if where is not None and where[0] in self.ix.docs:
+            path, fragment = where
+            names = self.ix.labels.get(iri) or self.ix.labels.get(self.ix.base + path) or {}
+            suffix = f"#{fragment}" if fragment else ""
+            ja, en = pick(names, "ja"), pick(names, "en")
+            if not ja:
+                ja = path + suffix
+            return {"href": f"{root}{path}.html{suffix}", "ja": ja,
+                    "en": en if en != ja else "", "iri": iri}
+        if iri in self.terms.labels:
+            names = self.terms.labels[iri]
+            return {"href": iri, "ja": pick(names, "ja"), "en": pick(names, "en"), "iri": iri,
+                    "external": True}
+        return {"href": iri, "ja": iri, "en": "", "iri": iri, "external": True}
+
+    def value(self, predicate: str, o: ox.NamedNode | ox.Literal, root: str) -> dict[str, Any]:
+        if isinstance(o, ox.NamedNode):
+            return self.link(o.value, root)
+        datatype = o.datatype.value if o.language is None else None
+        text = o.value
+        if datatype == XSD_INTEGER and text.lstrip("-").isdigit():
+            text = f"{int(text):,}"
+            if predicate in AMOUNTS:
+                text += " 円"
+        note = qname(datatype) if datatype and not datatype.endswith("#string") else ""
+        lang = o.language or ""
+        # f-strings over escape(): Markup.format is several times slower, per value.
+        attr = f' lang="{escape(lang)}"' if lang else ""
+        small = f' <small class="note">{escape(note)}</small>' if note else ""
+        html = Markup(f"<span{attr}>{escape(text)}</span>{small}")
+        return {"text": text, "lang": lang, "note": note, "sort": o.value, "html": html}
+
+    def prop(self, iri: str, root: str) -> dict[str, Any]:
+        key = (iri, root)
+        found = self._props.get(key)
+        if found is None:
+            names = self.terms.of(iri)
+            href = f"{root}ontology.html#{iri[len(M):]}" if iri.startswith(M) else iri
+            found = {"href": href, "ja": pick(names, "ja"), "en": pick(names, "en"),
+                     "iri": iri, "qname": qname(iri)}
+            found["html"] = link_html(found)
+            self._props[key] = found
+        return found
+
+
+def link_html(link: Mapping[str, str]) -> Markup:
+    """<a> with the Japanese name and the English one beside it; Markup.format escapes."""
+    html = f'<a href="{escape(link["href"])}">{escape(link["ja"])}</a>'
+    if link["en"] and link["en"] != link["ja"]:
+        html += f' <span lang="en" class="en">{escape(link["en"])}</span>'
+    return Markup(html)
+
+
+def _prop_order(terms: Terms, p: str) -> tuple[int, str]:
+    if p in FIRST:
+        return FIRST.index(p), ""
+    if p == DCT_SOURCE:
+        return 99, ""
+    return 10, pick(terms.of(p), "en").lower()
+
+
+# --- machine representations ------------------------------------------------------------------
+
+
+def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
+    """JSON-LD with the prefixes as its context: one node per subject, full IRIs as ids, every
+    value an explicit value object (so no term definition can change its meaning)."""
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    ordered = tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[1])))
+    for t in triples:
+        node = nodes.setdefault(subject_iri(t), {})
+        o = t.object
+        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            node.setdefault("@type", []).append(o.value)
+            continue
+        key = _compact_iri(t.predicate.value, ordered)
+        if isinstance(o, ox.NamedNode):
+            item: dict[str, str] = {"@id": o.value}
+        elif not isinstance(o, ox.Literal):
+            raise TypeError(f"blank nodes are not published: {o}")
+        elif o.language:
+            item = {"@value": o.value, "@language": o.language}
+        elif o.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            item = {"@value": o.value}
+        else:
+            item = {"@value": o.value, "@type": o.datatype.value}
+        node.setdefault(key, []).append(item)
+    graph = [{"@id": s, **props} for s, props in sorted(nodes.items())]
+    document = {"@context": dict(sorted(prefixes.items())), "@graph": graph}
+    # No indent: json's C encoder only runs without one, and this runs once per resource.
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact_iri(iri: str, prefixes: tuple[tuple[str, str], ...]) -> str:
+    for prefix, ns in prefixes:
+        local = iri[len(ns):]
+        if iri.startswith(ns) and local and all(c.isalnum() or c in "_-" for c in local):
+            return f"{prefix}:{local}"
+    return iri
+
+
+def representations(stem: str, triples: list[ox.Triple],
+                    prefixes: Mapping[str, str]) -> dict[str, bytes]:
+    rdfxml = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=dict(prefixes))
+    assert rdfxml is not None
+    return {
+        f"{stem}.ttl": turtle(triples, dict(prefixes)),
+        f"{stem}.jsonld": jsonld_bytes(triples, prefixes),
+        f"{stem}.nt": ntriples(triples),
+        f"{stem}.rdf": rdfxml,
+    }
+
+
+def _key(t: ox.Triple) -> tuple[str, str, str]:
+    return str(t.subject), str(t.predicate), str(t.object)
+
+
+def description(ix: Index, path: str, ontology_labels: Mapping[str, list[ox.Triple]]
+                ) -> list[ox.Triple]:
+    """The document's own triples, plus the labels of what it links to."""
+    own = ix.docs[path]
+    out = set(own)
+    for t in own:
+        if isinstance(t.object, ox.NamedNode):
+            o = t.object.value
+            out.update(ix.label_triples.get(o, ()))
+            out.update(ontology_labels.get(o, ()))
+    return sorted(out, key=_key)
+
+
+# --- schema.org -------------------------------------------------------------------------------
+
+
+def _first(ix: Index, s: str, p: str) -> str | None:
+    values = ix.by_subject.get(s, {}).get(p)
+    return values[0].value if values else None
+
+
+def schema_org(ix: Index, iri: str) -> dict[str, Any]:
+    """schema.org markup of one resource, as search engines read it."""
+    props = ix.by_subject.get(iri, {})
+    types = {t.value for t in props.get(RDF_TYPE, ())}
+    names = ix.labels.get(iri, {})
+    out: dict[str, Any] = {"@context": "https://schema.org/", "@id": iri, "url": iri,
+                           "name": pick(names, "ja")}
+    if names.get("en") and names.get("en") != out["name"]:
+        out["alternateName"] = names["en"]
+
+    def ref(target: str | None, kind: str) -> dict[str, Any] | None:
+        if target is None:
+            return None
+        return {"@type": kind, "@id": target, "name": pick(ix.labels.get(target), "ja")}
+
+    lat, long = _first(ix, iri, GEO + "lat"), _first(ix, iri, GEO + "long")
+    if lat and long:
+        out["geo"] = {"@type": "GeoCoordinates", "latitude": float(lat),
+                      "longitude": float(long)}
+    if types & {M + "Municipality", M + "Prefecture", M + "FormerMunicipality",
+                M + "GovernmentBody"}:
+        out["@type"] = "GovernmentOrganization"
+        code = _first(ix, iri, M + "localGovernmentCode")
+        if code:
+            out["identifier"] = code
+        homepage = _first(ix, iri, "http://xmlns.com/foaf/0.1/homepage")
+        if homepage:
+            out["sameAs"] = homepage
+        parent = ref(_first(ix, iri, M + "prefecture")
+                     or _first(ix, iri, "http://www.w3.org/ns/org#subOrganizationOf"),
+                     "GovernmentOrganization")
+        if parent:
+            out["parentOrganization"] = parent
+        out["areaServed"] = {"@type": "Country", "name": "Japan"}
+    elif M + "Ward" in types:
+        out["@type"] = "AdministrativeArea"
+        city = ref(_first(ix, iri, M + "city"), "AdministrativeArea")
+        if city:
+            out["containedInPlace"] = city
+    elif M + "Award" in types:
+        out["@type"] = "MonetaryGrant"
+        out["name"] = pick(names, "ja")
+        amount = _first(ix, iri, M + "awardedAmount")
+        if amount:
+            out["amount"] = {"@type": "MonetaryAmount", "value": int(amount), "currency": "JPY"}
+        program = _first(ix, iri, M + "program")
+        funder = ref(_first(ix, program, M + "administeredBy") if program else None,
+                     "GovernmentOrganization")
+        if funder:
+            out["funder"] = funder
+        recipient = ref(_first(ix, iri, M + "recipient"), "GovernmentOrganization")
+        if recipient:
+            out["fundedItem"] = recipient
+        year = _first(ix, iri, M + "fiscalYear")
+        if year:
+            out["temporalCoverage"] = f"{year}-04-01/{int(year) + 1}-03-31"
+    elif M + "Program" in types:
+        out["@type"] = "GovernmentService"
+        provider = ref(_first(ix, iri, M + "administeredBy"), "GovernmentOrganization")
+        if provider:
+            out["provider"] = provider
+    elif M + "Technology" in types:
+        out["@type"] = "DefinedTerm"
+        scheme = _first(ix, iri, "http://www.w3.org/2004/02/skos/core#inScheme")
+        if scheme:
+            out["inDefinedTermSet"] = scheme
+    elif "http://www.w3.org/2004/02/skos/core#ConceptScheme" in types:
+        out["@type"] = "DefinedTermSet"
+    elif types & {"http://xmlns.com/foaf/0.1/Document", M + "SourceSection"}:
+        out["@type"] = "CreativeWork"
+        page = _first(ix, iri, "http://xmlns.com/foaf/0.1/page")
+        if page:
+            out["sameAs"] = page
+        issued = _first(ix, iri, DCT + "issued")
+        if issued:
+            out["datePublished"] = issued
+    else:
+        out["@type"] = "Thing"
+    return out
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside <script>: no "</script>" or "<!--" can end it early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=True,  # every template is HTML or XML: a label is always text
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["yen"] = charts.yen
+    return env
+
+
+def root_of(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def resource_page(site: Site, path: str) -> dict[str, Any]:
+    ix, terms = site.ix, site.terms
+    iri = ix.base + path
+    root = root_of(path)
+    own = ix.docs[path]
+    subjects = sorted({subject_iri(t) for t in own}, key=lambda s: (s != iri, s))
+    sections = []
+    for s in subjects:
+        props = ix.by_subject[s]
+        rows = []
+        for p in sorted(props, key=lambda p: _prop_order(terms, p)):
+            values = [site.value(p, o, root) for o in props[p]]
+            values.sort(key=lambda v: (v.get("lang", ""), v.get("ja", v.get("text", ""))))
+            rows.append({"prop": site.prop(p, root), "values": values})
+        fragment = s.partition("#")[2]
+        sections.append({"iri": s, "id": fragment, "rows": rows})
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s, p in ix.inverse.get(path, ()):
+        grouped[p].append(site.link(s, root))
+    inverse: list[dict[str, Any]] = [{"prop": site.prop(p, root),
+                "items": sorted(items, key=lambda i: (i["ja"], i["href"]))}
+               for p, items in sorted(grouped.items(), key=lambda kv: _prop_order(terms, kv[0]))]
+    props = ix.by_subject.get(iri, {})
+    names = ix.labels.get(iri, {})
+    stem = path.rsplit("/", 1)[-1]
+    code = _first(ix, iri, M + "localGovernmentCode")
+    return {
+        "root": root, "path": path, "iri": iri,
+        # A search by P429, the same code: a query to follow, not a claimed identity.
+        "wikidata": links.wikidata_query_url(code) if code else None,
+        "label_ja": pick(names, "ja") or path, "label_en": names.get("en", ""),
+        "types": sorted((site.link(t.value, root) for t in props.get(RDF_TYPE, ())),
+                        key=lambda t: t["href"]),
+        "sections": sections, "inverse": inverse,
+        "sources": sorted((site.link(o.value, root) for o in props.get(DCT_SOURCE, ())),
+                          key=lambda t: t["href"]),
+        "formats": [{"href": f"{stem}.{ext}", "name": name, "ext": ext}
+                    for ext, name in FORMATS],
+        "segment": path.split("/", 1)[0],
+        "listing": path.split("/", 1)[0] in site.listed,
+        "schema": script_json(schema_org(ix, iri)),
+    }
+
+
+def listing(site: Site, segment: str, paths: list[str]) -> dict[str, Any]:
+    ix = site.ix
+    root = "../"
+    columns = COLUMNS.get(segment, ())
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        iri = ix.base + path
+        props = ix.by_subject.get(iri, {})
+        names = ix.labels.get(iri, {})
+        types = sorted((site.link(t.value, root) for t in props.get(RDF_TYPE, ())),
+                       key=lambda t: t["href"])
+        cells = []
+        for p in columns:
+            values = props.get(p, [])
+            cells.append(site.value(p, values[0], root) if values else {"text": "", "sort": ""})
+        rows.append({"href": f"{root}{path}.html", "ja": pick(names, "ja") or path,
+                     "en": names.get("en", ""), "path": path, "types": types, "cells": cells})
+    # Named after the commonest type of its resources (ties by IRI): "municipality/" lists
+    # 市区町村 even though a former municipality is among them.
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for t in row["types"]:
+            counts[t["iri"]] += 1
+    main = min(counts, key=lambda t: (-counts[t], t)) if counts else None
+    names = site.terms.of(main) if main else {"en": segment}
+    return {"root": root, "segment": segment, "rows": rows,
+            "ja": pick(names, "ja"), "en": pick(names, "en"),
+            "columns": [site.prop(p, root) for p in columns]}
+
+
+def award_charts(site: Site, root: str) -> dict[str, Any]:
+    """Awarded amounts by recipient and by program, and awards per fiscal year by status."""
+    ix = site.ix
+    by_recipient: dict[str, int] = defaultdict(int)
+    by_program: dict[str, int] = defaultdict(int)
+    by_year: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    statuses: set[str] = set()
+    for path in sorted(ix.docs):
+        iri = ix.base + path
+        props = ix.by_subject.get(iri, {})
+        if M + "Award" not in {t.value for t in props.get(RDF_TYPE, ())}:
+            continue
+        amount = int(_first(ix, iri, M + "awardedAmount") or 0)
+        recipient = _first(ix, iri, M + "recipient")
+        program = _first(ix, iri, M + "program")
+        if recipient:
+            by_recipient[recipient] += amount
+        if program:
+            by_program[program] += amount
+        status = _first(ix, iri, M + "awardStatus") or ""
+        statuses.add(status)
+        by_year[_first(ix, iri, M + "fiscalYear") or "?"][status] += 1
+
+    def bar_items(totals: Mapping[str, int]) -> list[charts.Bar]:
+        out = []
+        for target, value in totals.items():
+            link = site.link(target, root)
+            out.append(charts.Bar(link["ja"], value, link["href"]))
+        return out
+
+    series = sorted(statuses)
+    series_names = [pick(site.terms.of(s), "ja") + " / " + pick(site.terms.of(s), "en")
+                    for s in series]
+    years = [(year, [by_year[year].get(s, 0) for s in series]) for year in sorted(by_year)]
+    return {
+        "recipients": charts.bars(bar_items(by_recipient)),
+        "programs": charts.bars(bar_items(by_program)),
+        "years": charts.stacked_columns(years, series_names),
+        "count": sum(sum(v.values()) for v in by_year.values()),
+    }
+
+
+def selection_chart(site: Site) -> dict[str, Any] | None:
+    """Projects selected per fiscal year, stacked by program (the count each selection
+    states); None when the data has no selections."""
+    ix = site.ix
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    programs: set[str] = set()
+    for path in sorted(ix.docs):
+        iri = ix.base + path
+        props = ix.by_subject.get(iri, {})
+        if M + "Selection" not in {t.value for t in props.get(RDF_TYPE, ())}:
+            continue
+        year, program = _first(ix, iri, M + "fiscalYear"), _first(ix, iri, M + "program")
+        count = _first(ix, iri, M + "statedCount")
+        if year is None or program is None or count is None:
+            continue  # e.g. a total over several years: it has no year of its own
+        counts[year][program] += int(count)
+        programs.add(program)
+    if not counts:
+        return None
+    series = sorted(programs)
+    names = [pick(ix.labels.get(p), "ja") for p in series]
+    years = [(year, [counts[year].get(p, 0) for p in series]) for year in sorted(counts)]
+    return charts.stacked_columns(years, names)
+
+
+def local_government_map(site: Site, root: str) -> dict[str, Any]:
+    ix = site.ix
+    recipients = {o.value for props in ix.by_subject.values()
+                  for o in props.get(M + "recipient", ())}
+    points = []
+    local_types = {M + "Municipality", M + "Prefecture"}
+    for path in sorted(ix.docs):
+        iri = ix.base + path
+        props = ix.by_subject.get(iri, {})
+        types = {t.value for t in props.get(RDF_TYPE, ())}
+        lat, long = _first(ix, iri, GEO + "lat"), _first(ix, iri, GEO + "long")
+        if not (types & local_types) or lat is None or long is None:
+            continue
+        # Prefectures are drawn only when they receive an award: their point is the office.
+        if M + "Prefecture" in types and iri not in recipients:
+            continue
+        points.append({"lat": float(lat), "long": float(long), "highlight": iri in recipients,
+                       "label": pick(ix.labels.get(iri), "ja"), "href": f"{root}{path}.html"})
+    drawn = charts.points_map(points)
+    drawn["recipients"] = sum(1 for p in points if p["highlight"])
+    return drawn
+
+
+def ontology_page(terms: Terms, root: str) -> dict[str, Any]:
+    g = terms.ontology
+    groups = (("classes", "クラス", "Classes", OWL.Class),
+              ("object-properties", "オブジェクトプロパティ", "Object properties",
+               OWL.ObjectProperty),
+              ("datatype-properties", "データ型プロパティ", "Datatype properties",
+               OWL.DatatypeProperty),
+              ("individuals", "個体", "Individuals", OWL.NamedIndividual))
+    seen: set[str] = set()
+    out = []
+    for key, ja, en, cls in groups:
+        items = []
+        for s in sorted(str(s) for s in g.subjects(RDF.type, cls)):
+            if not s.startswith(M) or s in seen:
+                continue
+            seen.add(s)
+            items.append(_term(terms, s))
+        out.append({"id": key, "ja": ja, "en": en, "terms": items})
+    rest = sorted({str(s) for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(M)}
+                  - seen)
+    if rest:
+        out.append({"id": "other-terms", "ja": "その他", "en": "Other terms",
+                    "terms": [_term(terms, s) for s in rest]})
+    ontology_iri = URIRef(M.rstrip("#"))
+    meta = {str(p): _texts(g.objects(ontology_iri, p)) for p in set(g.predicates(ontology_iri))}
+    return {"root": root, "groups": out, "meta": meta, "iri": M.rstrip("#")}
+
+
+def _texts(nodes: Iterable[Any]) -> dict[str, str]:
+    return {getattr(n, "language", None) or "": str(n) for n in sorted(nodes)}
+
+
+def _term(terms: Terms, iri: str) -> dict[str, Any]:
+    g = terms.ontology
+    s = URIRef(iri)
+    rows = []
+    shown = {RDFS_LABEL, "http://www.w3.org/2004/02/skos/core#definition"}
+    for p in sorted({str(p) for p in g.predicates(s)} - shown):
+        values = []
+        for o in sorted(g.objects(s, URIRef(p)), key=str):
+            if isinstance(o, URIRef):
+                text = str(o)
+                href = f"#{text[len(M):]}" if text.startswith(M) else text
+                values.append({"href": href, "text": qname(text)})
+            else:
+                values.append({"text": str(o), "lang": getattr(o, "language", None) or ""})
+        rows.append({"qname": qname(p), "iri": p, "values": values})
+    definitions = _texts(g.objects(s, URIRef("http://www.w3.org/2004/02/skos/core#definition")))
+    names = terms.of(iri)
+    return {"id": iri[len(M):], "iri": iri, "ja": names.get("ja", ""), "en": names.get("en", ""),
+            "definition_ja": definitions.get("ja", ""), "definition_en": definitions.get("en", ""),
+            "rows": rows}
+
+
+def shapes_page(root: str) -> dict[str, Any]:
+    g = load_graph(SHAPES_DIR)
+    ns = SITE_PREFIXES["mirai-sh"]
+
+    def show(node: Any) -> dict[str, Any]:
+        if isinstance(node, URIRef):
+            text = str(node)
+            if text.startswith(ns):
+                href = f"#{text[len(ns):]}"
+            elif text.startswith(M):
+                href = f"{root}ontology.html#{text[len(M):]}"
+            else:
+                href = text
+            return {"href": href, "text": qname(text), "lang": "", "code": False}
+        if isinstance(node, BNode):
+            if (node, RDF.first, None) in g:
+                items = [show(i)["text"] for i in Collection(g, node)]
+                text = "( " + " ".join(items) + " )"
+            else:
+                text = "[ " + " ; ".join(f"{qname(str(p))} {show(o)['text']}"
+                                         for p, o in sorted(g.predicate_objects(node))) + " ]"
+            return {"href": "", "text": text, "lang": "", "code": False}
+        return {"href": "", "text": str(node), "lang": getattr(node, "language", None) or "",
+                "code": "\n" in str(node)}
+
+    groups = (("node-shapes", "ノードシェイプ", "Node shapes", SH.NodeShape),
+              ("property-shapes", "プロパティシェイプ", "Property shapes", SH.PropertyShape),
+              ("sparql-constraints", "SPARQL 制約", "SPARQL constraints", SH.SPARQLConstraint))
+    out = []
+    for key, ja, en, cls in groups:
+        items = []
+        for s in sorted(str(s) for s in g.subjects(RDF.type, cls) if isinstance(s, URIRef)):
+            rows: list[dict[str, Any]] = [
+                {"qname": qname(str(p)), "iri": str(p),
+                 # by text: blank nodes have no stable order of their own
+                 "values": sorted((show(o) for o in g.objects(URIRef(s), p)),
+                                  key=lambda v: str(v["text"]))}
+                for p in sorted(set(g.predicates(URIRef(s))), key=str) if p != RDF.type]
+            items.append({"id": s[len(ns):] if s.startswith(ns) else s, "iri": s,
+                          "qname": qname(s), "rows": rows})
+        out.append({"id": key, "ja": ja, "en": en, "shapes": items})
+    return {"root": root, "groups": out}
+
+
+# --- the output -------------------------------------------------------------------------------
+
+
+def dataset_triples(dataset: Dataset, files: Mapping[str, bytes]) -> list[ox.Triple]:
+    """The triples, sorted as to_oxigraph sorts them. Read back from the N-Triples dump when it
+    was written before (already sorted, and pyoxigraph parses it many times faster than the
+    rdflib terms convert); converted otherwise."""
+    dump = files.get(DUMP_NT)
+    if dump is not None:
+        return list(ox.parse(gzip.decompress(dump), format=ox.RdfFormat.N_TRIPLES))
+    # The emitted list, not the rdflib graph: iterating the graph costs more than the set.
+    return to_oxigraph(set(dataset.triples))
+
+
+def site_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Every page of the site and the four machine representations next to each resource
+    page; files another output already wrote (e.g. the catalog's) are left to it."""
+    del report
+    base = dataset.iris.base
+    terms = load_terms()
+    ox_triples = dataset_triples(dataset, files)
+    ix = index(ox_triples, base)
+    site = Site(ix, terms)
+    env = environment()
+    ontology_triples = to_oxigraph(terms.ontology)
+    ontology_labels: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in ontology_triples:
+        if t.predicate.value == RDFS_LABEL:
+            ontology_labels[subject_iri(t)].append(t)
+    out: dict[str, bytes] = {}
+
+    def put(name: str, data: bytes) -> None:
+        if name not in files:
+            out[name] = data
+
+    page = env.get_template("resource.html")
+    segments: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(ix.docs):
+        segments[path.split("/", 1)[0]].append(path)
+        put(f"{path}.html", page.render(p=resource_page(site, path), base=base).encode())
+        for name, rdf_bytes in representations(path, description(ix, path, ontology_labels),
+                                               PREFIXES).items():
+            put(name, rdf_bytes)
+
+    listing_template = env.get_template("listing.html")
+    classes = []
+    for segment, paths in sorted(segments.items()):
+        if segment not in site.listed:
+            continue  # a single resource at the segment itself
+        data = listing(site, segment, paths)
+        if segment == "award":
+            data["charts"] = award_charts(site, "../")
+        if segment == "selection":
+            data["selections"] = selection_chart(site)
+        if segment == "municipality":
+            data["map"] = local_government_map(site, "../")
+        put(f"{segment}/index.html", listing_template.render(p=data, base=base).encode())
+        classes.append({"segment": segment, "count": len(paths), "href": f"{segment}/index.html",
+                        "example": ix.base + paths[0], "ja": data["ja"], "en": data["en"]})
+
+    home: dict[str, Any] = {
+        "root": "", "classes": classes, "charts": award_charts(site, ""),
+        "map": local_government_map(site, ""), "documents": len(ix.docs),
+        "selections": selection_chart(site),
+        "triples": len(ox_triples), "files": sorted(files),
+        "schema": script_json(catalog.dataset_jsonld(dataset)),
+        "example": next((ix.base + p for p in sorted(ix.docs) if p.startswith("award/")),
+                        ix.base + min(ix.docs, default="")),
+    }
+    put("index.html", env.get_template("home.html").render(p=home, base=base).encode())
+    put("ontology.html", env.get_template("ontology.html").render(
+        p=ontology_page(terms, ""), base=base).encode())
+    for name, rdf_bytes in representations("ontology", ontology_triples,
+                                           SITE_PREFIXES).items():
+        put(name, rdf_bytes)
+    put("shapes.html", env.get_template("shapes.html").render(p=shapes_page(""),
+                                                              base=base).encode())
+    css = resources.files("pipeline").joinpath("static/style.css").read_bytes()
+    put("assets/style.css", css)
+    put("assets/sort.js", resources.files("pipeline").joinpath("static/sort.js").read_bytes())
+    put("404.html", env.get_template("404.html").render(
+        p={"root": base, "css": css.decode()}, base=base).encode())
+    urls = [base, f"{base}ontology", f"{base}shapes"]
+    urls += [f"{base}{c['segment']}/" for c in classes]
+    urls += [base + path for path in sorted(ix.docs)]
+    put("sitemap.xml", env.get_template("sitemap.xml").render(urls=sorted(urls)).encode())
+    put("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode())
+    return out
