@@ -248,7 +248,8 @@ def once_is_equivalent(query: str) -> bool:
     solution has $this, and OPTIONAL, MINUS, FILTER and EXISTS see the same binding either way),
     there is no nested SELECT, and aggregates, if any, are grouped by $this.
     """
-    text = _STRINGS.sub(" ", query)  # strings, IRIs and comments can't hide keywords
+    # Strings, IRIs and comments can't hide keywords: a term becomes a placeholder token.
+    text = _STRINGS.sub(lambda m: " " if m[0].startswith("#") else " _ ", query)
     upper = text.upper()
     where = upper.find("WHERE")
     if where < 0 or len(re.findall(r"\bSELECT\b", upper)) != 1:
