@@ -94,8 +94,24 @@ def publish(out: Path, files: Mapping[str, bytes],
                 shutil.rmtree(staging, ignore_errors=True)
 
 
+def _syncfs(directory: Path) -> bool:
+    """Flush the whole file system holding `directory` in one call (Linux syncfs); False
+    where the system can't. One call instead of an fsync per file: the site has thousands."""
+    libc_name = ctypes.util.find_library("c")
+    syncfs = getattr(ctypes.CDLL(libc_name, use_errno=True), "syncfs", None) if libc_name else None
+    if syncfs is None:
+        return False
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        return bool(syncfs(fd) == 0)
+    finally:
+        os.close(fd)
+
+
 def _sync(directory: Path) -> None:
     """Flush the files to disk before the swap, so a crash cannot publish empty files."""
+    if _syncfs(directory):
+        return
     for path in directory.rglob("*"):
         if path.is_file():
             fd = os.open(path, os.O_RDONLY)
