@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable, Mapping
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from pipeline import catalog, examples, releases, servers, site, store, tables
 from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.load import Source, load
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
@@ -38,6 +40,8 @@ class Dataset:
     origins: Origins
     graph: Graph
     iris: Iris
+    release: str | None = None  # `build --release VERSION`
+    previous: Path | None = None  # the publication this build replaces; releases carry over
 
 
 def _quiet(_: str) -> None:
@@ -98,6 +102,12 @@ Output = Callable[[Dataset, Report, Mapping[str, bytes]], dict[str, bytes]]
 # (a catalog can describe the dumps). A new output is one line here.
 OUTPUTS: tuple[Output, ...] = (
     dumps,
+    tables.csv_files,
+    catalog.catalog_files,
+    releases.release_files,
+    site.site_files,
+    examples.example_files,
+    servers.server_files,  # after the pages: it reads which resources have one
 )
 
 
@@ -105,7 +115,9 @@ Writer = Callable[[Dataset, Path], None]
 
 # Each writer puts what is not a plain file (e.g. an on-disk triple store) into the new
 # publication directory before it replaces the old one.
-WRITERS: tuple[Writer, ...] = ()
+WRITERS: tuple[Writer, ...] = (
+    store.write_store,
+)
 
 
 def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
@@ -123,9 +135,11 @@ def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) 
     return files
 
 
-def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet) -> Report:
+def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
+          release: str | None = None) -> Report:
     """Validate, then publish into `out`; on any error nothing in `out` changes."""
-    dataset = assemble(source_dir, base, progress)
+    dataset = dataclasses.replace(assemble(source_dir, base, progress), release=release,
+                                  previous=out)
     report = check(dataset, progress)
     if not report.conforms:
         raise ValidationFailed(report)

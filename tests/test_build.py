@@ -51,11 +51,12 @@ def pyld_read(data: bytes) -> set[str]:
 
 
 def test_files(out: Path) -> None:
-    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert names == sorted([
+    names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    # The dumps; the other outputs (catalog, site, …) check their own files.
+    assert {
         ".mirai-lod-build", "SHA256SUMS", "context.jsonld", f"{DUMP}.jsonld", f"{DUMP}.nt.gz",
         f"{DUMP}.ttl", "ontology.ttl", "shapes.ttl", "validation-report.ttl",
-    ])
+    } <= names
 
 
 def test_dumps_agree_across_formats_and_parsers(out: Path) -> None:
@@ -63,7 +64,7 @@ def test_dumps_agree_across_formats_and_parsers(out: Path) -> None:
     nt = gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes())
     jld = (out / f"{DUMP}.jsonld").read_bytes()
     reference = oxigraph_read(nt, ox.RdfFormat.N_TRIPLES)
-    assert len(reference) == 151
+    assert len(reference) == 179
     assert oxigraph_read(ttl, ox.RdfFormat.TURTLE) == reference
     assert rdflib_read(ttl, "turtle") == reference
     assert rdflib_read(nt, "nt") == reference
@@ -104,7 +105,8 @@ def test_rebuild_is_byte_identical(out: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     build(BASE, again, DEFAULT_BASE)
     for path in out.rglob("*"):
-        if path.is_file():
+        # The triple store's database files are not deterministic (and not in SHA256SUMS).
+        if path.is_file() and path.relative_to(out).parts[0] != "store":
             assert (again / path.relative_to(out)).read_bytes() == path.read_bytes(), path
 
 
