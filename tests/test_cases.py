@@ -54,3 +54,32 @@ def test_base_conforms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(main, ["validate", "--source", "src"])
     assert result.exit_code == 0, result.output
     assert result.output == "conforms: 0 error(s), 0 warning(s)\n"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_failing_case_leaves_the_previous_build_untouched(name: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          previous: Path) -> None:
+    expected = (CASES / name / "expected.txt").read_text(encoding="utf-8")
+    exit_code = int(expected.split("\n", 1)[0].split()[1])
+    if exit_code == 0:
+        return
+    materialise(name, tmp_path)
+    out = tmp_path / "build"
+    shutil.copytree(previous, out, symlinks=True)
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--source", "src", "--out", "build"])
+    assert result.exit_code == exit_code
+    assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A publication of the base tree, standing for the build a failed build must keep."""
+    out = tmp_path_factory.mktemp("previous") / "build"
+    result = CliRunner().invoke(main, ["build", "--quiet", "--source", str(CASES / "base"),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
