@@ -79,13 +79,31 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _read(path: Path) -> list[dict[str, object]]:
+    records: list[dict[str, object]] = yaml.load(
+        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return records or []
+
+
 def _recipients(base: Path) -> list[str]:
-    codes = []
+    codes: list[str] = []
     for name in ("prefectures.yaml", "municipalities.yaml"):
-        for record in yaml.load((base / name).read_text(encoding="utf-8"),
-                                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            codes.append(str(record["code"]))
+        codes.extend(str(record["code"]) for record in _read(base / name))
     return sorted(codes)
+
+
+def _cited_sources(base: Path) -> str:
+    """The source records the copied local-government files cite, reduced to what needs no
+    other record (no publisher, no parent)."""
+    cited = {str(r["source"]) for name in LOCAL_GOVERNMENT_FILES for r in _read(base / name)}
+    lines = []
+    for record in _read(base / "sources.yaml"):
+        if record["id"] in cited:
+            lines.append(f"- id: {record['id']}\n  title_ja: {_q(str(record['title_ja']))}\n")
+            for key in ("url", "license"):
+                if key in record:
+                    lines.append(f"  {key}: {record[key]}\n")
+    return "".join(lines)
 
 
 def synthesize(out: Path, awards: int, seed: int, base: Path) -> Synthesis:
@@ -98,10 +116,8 @@ def synthesize(out: Path, awards: int, seed: int, base: Path) -> Synthesis:
 
     (out / "sources.yaml").write_text(
         "# Synthetic data for benchmarks: realistic in shape, not in fact.\n"
-        "- id: localgovjp\n  title_ja: 全国地方公共団体一覧 (localgovjp)\n"
-        "  url: https://github.com/code4fukui/localgovjp\n"
-        "  license: http://creativecommons.org/publicdomain/zero/1.0/\n"
-        f"- id: synth\n  title_ja: 合成データ (seed {seed})\n  title_en: Synthetic data\n",
+        + _cited_sources(base)
+        + f"- id: synth\n  title_ja: 合成データ (seed {seed})\n  title_en: Synthetic data\n",
         encoding="utf-8")
 
     lines = []
