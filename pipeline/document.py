@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from pipeline.codes import fiscal_year_label
 from pipeline.load import Record, Source
-from pipeline.rdf import OKU, SCHEMA, Emitter
+from pipeline.rdf import OKU, SCHEMA, Emitter, en_literal, int_literal, ja_literal
 from pipeline.vocab import MIRAI
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -45,18 +45,6 @@ POINT_KINDS: dict[str, tuple[str, str]] = {
 _EARLIEST, _LATEST = 1947, 2100
 
 
-def _ja(text: str) -> Literal:
-    return Literal(text, lang="ja")
-
-
-def _en(text: str) -> Literal:
-    return Literal(text, lang="en")
-
-
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
-
-
 def _date(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
 
@@ -82,8 +70,8 @@ def _sources(e: Emitter, s: URIRef, r: Record) -> None:
 
 
 def _names(e: Emitter, s: URIRef, r: Record) -> None:
-    e.add(s, RDFS.label, _ja(r["name_ja"]), r, "name_ja")
-    e.add(s, RDFS.label, _en(r["name_en"]), r, "name_en")
+    e.add(s, RDFS.label, ja_literal(r["name_ja"]), r, "name_ja")
+    e.add(s, RDFS.label, en_literal(r["name_en"]), r, "name_en")
 
 
 def _notes(e: Emitter, s: URIRef, r: Record) -> None:
@@ -110,7 +98,7 @@ def program_details(e: Emitter, source: Source) -> None:
                         ("support_summary_ja", MIRAI.supportSummary),
                         ("support_target_ja", MIRAI.supportTarget)):
             if name in r.values:
-                e.add(s, p, _ja(r[name]), r, name)
+                e.add(s, p, ja_literal(r[name]), r, name)
         if "legend_mark" in r.values:
             e.add(s, MIRAI.legendSymbol, Literal(r["legend_mark"]), r, "legend_mark")
         for key in r.get("listed_in", ()):
@@ -121,9 +109,9 @@ def program_details(e: Emitter, source: Source) -> None:
             e.add(s, SCHEMA.contactPoint, contact, r, "contact_email")
             e.add(contact, RDF.type, SCHEMA.ContactPoint)
             name = r.get("contact_name_ja", r["name_ja"])
-            e.add(contact, RDFS.label, _ja(f"{r['name_ja']} 問合せ先（{name}）"), r,
+            e.add(contact, RDFS.label, ja_literal(f"{r['name_ja']} 問合せ先（{name}）"), r,
                   "contact_name_ja")
-            e.add(contact, RDFS.label, _en(f"Contact: {r['name_en']}"), r, "name_en")
+            e.add(contact, RDFS.label, en_literal(f"Contact: {r['name_en']}"), r, "name_en")
             # Escaped, so a malformed address fails the shape's pattern instead of the IRI.
             address = quote(r["contact_email"], safe="@._+-")
             e.add(contact, VCARD.hasEmail, URIRef(f"mailto:{address}"), r, "contact_email")
@@ -135,7 +123,7 @@ def award_details(e: Emitter, source: Source) -> None:
         e.add(s, MIRAI.inFiscalYear, fiscal_year(e, r["fiscal_year"]), r, "fiscal_year")
         _year(e, s, r, "first_fiscal_year", MIRAI.firstFiscalYear, literal=False)
         if "map_text" in r.values:
-            e.add(s, MIRAI.mapText, _ja(r["map_text"]), r, "map_text")
+            e.add(s, MIRAI.mapText, ja_literal(r["map_text"]), r, "map_text")
 
 
 def program_names(e: Emitter, source: Source) -> None:
@@ -145,7 +133,7 @@ def program_names(e: Emitter, source: Source) -> None:
         e.add(s, RDF.type, MIRAI.ProgramName)
         _names(e, s, r)
         e.add(e.iris.program(r["program"]), MIRAI.otherName, s, r, "program")
-        e.add(e.iris.program(r["program"]), SKOS.altLabel, _ja(r["name_ja"]), r, "name_ja")
+        e.add(e.iris.program(r["program"]), SKOS.altLabel, ja_literal(r["name_ja"]), r, "name_ja")
         _year(e, s, r, "from", MIRAI.fromFiscalYear, literal=False)
         _year(e, s, r, "until", MIRAI.untilFiscalYear, literal=False)
         _sources(e, s, r)
@@ -167,23 +155,24 @@ def selections(e: Emitter, source: Source) -> None:
                                                                             "en")
         if "fiscal_year" in r.values:
             year = r["fiscal_year"]
-            e.add(s, RDFS.label, _ja(f"{ja} {fiscal_year_label(year)}の選定"), r, "fiscal_year")
-            e.add(s, RDFS.label, _en(f"{en}: selection of FY{year}"), r, "fiscal_year")
+            label = f"{ja} {fiscal_year_label(year)}の選定"
+            e.add(s, RDFS.label, ja_literal(label), r, "fiscal_year")
+            e.add(s, RDFS.label, en_literal(f"{en}: selection of FY{year}"), r, "fiscal_year")
         else:
             years = sorted(p["fiscal_year"] for p in _dated_parts(source, r))
             span_ja = (f" {fiscal_year_label(years[0])}から{fiscal_year_label(years[-1])}まで"
                        if years else "")
             span_en = f" of FY{years[0]} to FY{years[-1]}" if years else ""
-            e.add(s, RDFS.label, _ja(f"{ja}{span_ja}の選定"), r, "parts")
-            e.add(s, RDFS.label, _en(f"{en}: selections{span_en}"), r, "parts")
+            e.add(s, RDFS.label, ja_literal(f"{ja}{span_ja}の選定"), r, "parts")
+            e.add(s, RDFS.label, en_literal(f"{en}: selections{span_en}"), r, "parts")
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         _year(e, s, r, "fiscal_year")
-        e.add(s, MIRAI.statedCount, _int(r["count"]), r, "count")
+        e.add(s, MIRAI.statedCount, int_literal(r["count"]), r, "count")
         if "still_supported" in r.values:
-            e.add(s, MIRAI.stillSupportedCount, _int(r["still_supported"]), r,
+            e.add(s, MIRAI.stillSupportedCount, int_literal(r["still_supported"]), r,
                   "still_supported")
         if "ended" in r.values:
-            e.add(s, MIRAI.endedCount, _int(r["ended"]), r, "ended")
+            e.add(s, MIRAI.endedCount, int_literal(r["ended"]), r, "ended")
         if "as_of" in r.values:
             e.add(s, MIRAI.asOf, _date(r["as_of"]), r, "as_of")
         for part in r.get("parts", ()):
@@ -206,9 +195,9 @@ def joint_selections(e: Emitter, source: Source) -> None:
         _year(e, s, r, "fiscal_year")
         for key in r["selections"]:
             e.add(s, MIRAI.includesSelection, e.iris.of(f"selection/{key}"), r, "selections")
-        e.add(s, MIRAI.statedCount, _int(r["region_count"]), r, "region_count")
+        e.add(s, MIRAI.statedCount, int_literal(r["region_count"]), r, "region_count")
         if "cooperating_count" in r.values:
-            e.add(s, MIRAI.cooperatingCount, _int(r["cooperating_count"]), r,
+            e.add(s, MIRAI.cooperatingCount, int_literal(r["cooperating_count"]), r,
                   "cooperating_count")
         _sources(e, s, r)
 
@@ -219,7 +208,7 @@ def regions(e: Emitter, source: Source) -> None:
         e.subject(s, r)
         e.add(s, RDF.type, MIRAI.Region)
         _names(e, s, r)
-        e.add(s, SCHEMA.position, _int(r["number"]), r, "number")
+        e.add(s, SCHEMA.position, int_literal(r["number"]), r, "number")
         e.add(s, MIRAI.jointSelection, e.iris.of(f"selection/{r['joint_selection']}"), r,
               "joint_selection")
         for code in r["local_governments"]:
@@ -228,7 +217,7 @@ def regions(e: Emitter, source: Source) -> None:
         for code in r.get("wards", ()):
             e.add(s, MIRAI.ward, e.iris.ward(code), r, "wards")
         if "district_ja" in r.values:
-            e.add(s, MIRAI.districtName, _ja(r["district_ja"]), r, "district_ja")
+            e.add(s, MIRAI.districtName, ja_literal(r["district_ja"]), r, "district_ja")
         for key in r["selected_in"]:
             e.add(s, MIRAI.selectedIn, e.iris.of(f"selection/{key}"), r, "selected_in")
         for key in r.get("earlier", ()):
@@ -248,18 +237,19 @@ def budgets(e: Emitter, source: Source) -> None:
         supplementary = r.get("account") == "supplementary"
         kind_ja, kind_en = ("補正予算", "supplementary budget") if supplementary else (
             "予算", "budget")
-        e.add(s, RDFS.label, _ja(f"{ja} {fiscal_year_label(year)}{kind_ja}"), r, "fiscal_year")
-        e.add(s, RDFS.label, _en(f"{en}: FY{year} {kind_en}"), r, "fiscal_year")
+        label = f"{ja} {fiscal_year_label(year)}{kind_ja}"
+        e.add(s, RDFS.label, ja_literal(label), r, "fiscal_year")
+        e.add(s, RDFS.label, en_literal(f"{en}: FY{year} {kind_en}"), r, "fiscal_year")
         e.add(e.iris.program(r["program"]), MIRAI.budget, s, r, "program")
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         _year(e, s, r, "fiscal_year")
         e.add(s, MIRAI.supplementaryBudget, Literal(supplementary), r, "account")
-        e.add(s, MIRAI.statedText, _ja(r["stated_text"]), r, "stated_text")
+        e.add(s, MIRAI.statedText, ja_literal(r["stated_text"]), r, "stated_text")
         e.add(s, MIRAI.amountQualifier, _QUALIFIER[r["qualifier"]], r, "qualifier")
         if "oku_yen" in r.values:
             yen, unit = _amount(Decimal(r["oku_yen"]))
-            e.add(s, MIRAI.statedAmount, _int(yen), r, "oku_yen")
-            e.add(s, MIRAI.roundingUnit, _int(unit), r, "oku_yen")
+            e.add(s, MIRAI.statedAmount, int_literal(yen), r, "oku_yen")
+            e.add(s, MIRAI.roundingUnit, int_literal(unit), r, "oku_yen")
         _notes(e, s, r)
         _sources(e, s, r)
 
@@ -271,7 +261,7 @@ def initiatives(e: Emitter, source: Source) -> None:
         e.add(s, RDF.type, MIRAI.Initiative)
         _names(e, s, r)
         if "description_ja" in r.values:
-            e.add(s, DCTERMS.description, _ja(r["description_ja"]), r, "description_ja")
+            e.add(s, DCTERMS.description, ja_literal(r["description_ja"]), r, "description_ja")
         if "program" in r.values:
             e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         for key in r.get("founders", ()):
@@ -280,7 +270,7 @@ def initiatives(e: Emitter, source: Source) -> None:
             e.add(s, SCHEMA.foundingDate, Literal(r["founded"], datatype=XSD.gYearMonth), r,
                   "founded")
         if "member_count" in r.values:
-            e.add(s, MIRAI.memberCount, _int(r["member_count"]), r, "member_count")
+            e.add(s, MIRAI.memberCount, int_literal(r["member_count"]), r, "member_count")
         if "members_as_of" in r.values:
             e.add(s, MIRAI.asOf, _date(r["members_as_of"]), r, "members_as_of")
         if "homepage" in r.values:
@@ -294,14 +284,14 @@ def points(e: Emitter, source: Source) -> None:
         return
     scheme = e.iris.of("point-kind")
     e.add(scheme, RDF.type, SKOS.ConceptScheme)
-    for label in (_ja("記載事項の種類"), _en("Kinds of points")):
+    for label in (ja_literal("記載事項の種類"), en_literal("Kinds of points")):
         e.add(scheme, RDFS.label, label)
         e.add(scheme, SKOS.prefLabel, label)
     for kind in sorted({r["kind"] for r in records}):
         concept = e.iris.of(f"point-kind/{kind}")
         ja, en = POINT_KINDS[kind]
         e.add(concept, RDF.type, SKOS.Concept)
-        for label in (_ja(ja), _en(en)):
+        for label in (ja_literal(ja), en_literal(en)):
             e.add(concept, RDFS.label, label)
             e.add(concept, SKOS.prefLabel, label)
         e.add(concept, SKOS.inScheme, scheme)
@@ -311,10 +301,10 @@ def points(e: Emitter, source: Source) -> None:
         s = e.iris.of(f"point/{r.key}")
         e.subject(s, r)
         e.add(s, RDF.type, MIRAI.Point)
-        e.add(s, RDFS.label, _ja(r["text_ja"]), r, "text_ja")
-        e.add(s, RDFS.label, _en(r["text_en"]), r, "text_en")
+        e.add(s, RDFS.label, ja_literal(r["text_ja"]), r, "text_ja")
+        e.add(s, RDFS.label, en_literal(r["text_en"]), r, "text_en")
         e.add(s, MIRAI.pointKind, e.iris.of(f"point-kind/{r['kind']}"), r, "kind")
-        e.add(s, SCHEMA.position, _int(r["order"]), r, "order")
+        e.add(s, SCHEMA.position, int_literal(r["order"]), r, "order")
         if "program" in r.values:
             e.add(s, MIRAI.pointOf, e.iris.program(r["program"]), r, "program")
         if "initiative" in r.values:
@@ -330,8 +320,8 @@ def targets(e: Emitter, source: Source) -> None:
         s = e.iris.of(f"target/{r.key}")
         e.subject(s, r)
         e.add(s, RDF.type, MIRAI.Target)
-        e.add(s, RDFS.label, _ja(r["text_ja"]), r, "text_ja")
-        e.add(s, RDFS.label, _en(r["text_en"]), r, "text_en")
+        e.add(s, RDFS.label, ja_literal(r["text_ja"]), r, "text_ja")
+        e.add(s, RDFS.label, en_literal(r["text_en"]), r, "text_en")
         e.add(s, DCTERMS.isPartOf, e.iris.of(f"initiative/{r['initiative']}"), r, "initiative")
         if "point" in r.values:
             e.add(s, MIRAI.concerns, e.iris.of(f"point/{r['point']}"), r, "point")
@@ -340,7 +330,7 @@ def targets(e: Emitter, source: Source) -> None:
             p = SCHEMA.minValue if r.get("comparison") == "at-least" else SCHEMA.value
             e.add(s, p, Literal(r["value"], datatype=XSD.decimal), r, "value")
         if "unit_ja" in r.values:
-            e.add(s, SCHEMA.unitText, _ja(r["unit_ja"]), r, "unit_ja")
+            e.add(s, SCHEMA.unitText, ja_literal(r["unit_ja"]), r, "unit_ja")
         _year(e, s, r, "by_end_of", MIRAI.byEndOfFiscalYear, literal=False)
         _year(e, s, r, "in_fiscal_year", literal=False)
         _sources(e, s, r)
@@ -351,14 +341,14 @@ def statistics(e: Emitter, source: Source) -> None:
         s = e.iris.of(f"statistic/{r.key}")
         e.subject(s, r)
         e.add(s, RDF.type, MIRAI.Statistic)
-        e.add(s, RDFS.label, _ja(f"{r['name_ja']}（{r['year']}年）"), r, "name_ja")
-        e.add(s, RDFS.label, _en(f"{r['name_en']} ({r['year']})"), r, "name_en")
+        e.add(s, RDFS.label, ja_literal(f"{r['name_ja']}（{r['year']}年）"), r, "name_ja")
+        e.add(s, RDFS.label, en_literal(f"{r['name_en']} ({r['year']})"), r, "name_en")
         e.add(s, MIRAI.concerns, e.iris.of(f"point/{r['point']}"), r, "point")
         e.add(s, SCHEMA.value, Literal(r["value"], datatype=XSD.decimal), r, "value")
         if "unit_ja" in r.values:
-            e.add(s, SCHEMA.unitText, _ja(r["unit_ja"]), r, "unit_ja")
+            e.add(s, SCHEMA.unitText, ja_literal(r["unit_ja"]), r, "unit_ja")
         e.add(s, MIRAI.referenceYear, Literal(str(r["year"]), datatype=XSD.gYear), r, "year")
-        e.add(s, MIRAI.statedText, _ja(r["stated_text"]), r, "stated_text")
+        e.add(s, MIRAI.statedText, ja_literal(r["stated_text"]), r, "stated_text")
         _sources(e, s, r)
 
 
@@ -383,10 +373,10 @@ def fiscal_years(e: Emitter, source: Source) -> None:
         s = fiscal_year(e, year)
         e.add(s, RDF.type, MIRAI.FiscalYear)
         label = fiscal_year_label(year)
-        e.add(s, RDFS.label, _ja(label))
-        e.add(s, RDFS.label, _en(f"FY{year}"))
+        e.add(s, RDFS.label, ja_literal(label))
+        e.add(s, RDFS.label, en_literal(f"FY{year}"))
         for alt in _alternative_labels(year, label):
-            e.add(s, SKOS.altLabel, _ja(alt))
+            e.add(s, SKOS.altLabel, ja_literal(alt))
         e.add(s, MIRAI.fiscalYear, Literal(str(year), datatype=XSD.gYear))
         e.add(s, SCHEMA.startDate, _date(f"{year}-04-01"))
         e.add(s, SCHEMA.endDate, _date(f"{year + 1}-03-31"))

@@ -118,15 +118,15 @@ class Origins:
         return self.subjects.get(subject)
 
 
-def _ja(text: str) -> Literal:
+def ja_literal(text: str) -> Literal:
     return Literal(text, lang="ja")
 
 
-def _en(text: str) -> Literal:
+def en_literal(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
-def _int(value: int) -> Literal:
+def int_literal(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
@@ -155,8 +155,8 @@ class Emitter:
         self.add(s, DCTERMS.source, self.iris.source(record["source"]), record, "source")
 
     def names(self, s: URIRef, record: Record) -> None:
-        self.add(s, RDFS.label, _ja(record["name_ja"]), record, "name_ja")
-        self.add(s, RDFS.label, _en(record["name_en"]), record, "name_en")
+        self.add(s, RDFS.label, ja_literal(record["name_ja"]), record, "name_ja")
+        self.add(s, RDFS.label, en_literal(record["name_en"]), record, "name_en")
 
     def local_names(self, s: URIRef, record: Record) -> None:
         self.names(s, record)
@@ -183,11 +183,11 @@ def sources(e: Emitter, source: Source) -> None:
         else:
             e.add(s, RDF.type, PROV.Entity)
             e.add(s, RDF.type, FOAF.Document)
-        e.add(s, DCTERMS.title, _ja(r["title_ja"]), r, "title_ja")
-        e.add(s, RDFS.label, _ja(r["title_ja"]), r, "title_ja")
+        e.add(s, DCTERMS.title, ja_literal(r["title_ja"]), r, "title_ja")
+        e.add(s, RDFS.label, ja_literal(r["title_ja"]), r, "title_ja")
         if "title_en" in r.values:
-            e.add(s, DCTERMS.title, _en(r["title_en"]), r, "title_en")
-            e.add(s, RDFS.label, _en(r["title_en"]), r, "title_en")
+            e.add(s, DCTERMS.title, en_literal(r["title_en"]), r, "title_en")
+            e.add(s, RDFS.label, en_literal(r["title_en"]), r, "title_en")
         if "publisher" in r.values:
             e.add(s, DCTERMS.publisher, e.iris.organization(r["publisher"]), r, "publisher")
         if "creator" in r.values:
@@ -242,7 +242,7 @@ def technologies(e: Emitter, source: Source) -> None:
     if not records:
         return
     e.add(scheme, RDF.type, SKOS.ConceptScheme)
-    for label in (_ja("技術・分野"), _en("Technologies and fields")):
+    for label in (ja_literal("技術・分野"), en_literal("Technologies and fields")):
         e.add(scheme, RDFS.label, label)
         e.add(scheme, SKOS.prefLabel, label)
     for r in records:
@@ -278,7 +278,7 @@ def programs(e: Emitter, source: Source) -> None:
             e.add(s, MIRAI.subsidyRate, _decimal(Decimal(rate.numerator) / rate.denominator),
                   r, "subsidy_rate")
         if "max_years" in r.values:
-            e.add(s, MIRAI.maxDurationYears, _int(r["max_years"]), r, "max_years")
+            e.add(s, MIRAI.maxDurationYears, int_literal(r["max_years"]), r, "max_years")
         for level, name, cls, level_ja, level_en in _CAPS:
             if name not in r.values:
                 continue
@@ -286,10 +286,10 @@ def programs(e: Emitter, source: Source) -> None:
             e.subject(cap, r)
             e.add(s, MIRAI.annualCap, cap, r, name)
             e.add(cap, RDF.type, MIRAI.FundingCap)
-            e.add(cap, RDFS.label, _ja(f"{r['name_ja']}の{level_ja}の年度当たり交付上限額"))
-            e.add(cap, RDFS.label, _en(f"Annual cap for {level_en}: {r['name_en']}"))
+            e.add(cap, RDFS.label, ja_literal(f"{r['name_ja']}の{level_ja}の年度当たり交付上限額"))
+            e.add(cap, RDFS.label, en_literal(f"Annual cap for {level_en}: {r['name_en']}"))
             e.add(cap, MIRAI.appliesTo, cls)
-            e.add(cap, MIRAI.capAmount, _int(r[name]), r, name)
+            e.add(cap, MIRAI.capAmount, int_literal(r[name]), r, name)
         e.source_link(s, r)
 
 
@@ -298,17 +298,17 @@ def awards(e: Emitter, source: Source) -> None:
         s = e.iris.award(r.key)
         e.subject(s, r)
         e.add(s, RDF.type, MIRAI.Award)
-        e.add(s, DCTERMS.title, _ja(r["title"]), r, "title")
+        e.add(s, DCTERMS.title, ja_literal(r["title"]), r, "title")
         e.add(s, MIRAI.recipient, e.iris.local_government(r["recipient"]), r, "recipient")
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
               "fiscal_year")
         if "round" in r.values:
-            e.add(s, MIRAI.selectionRound, _int(r["round"]), r, "round")
+            e.add(s, MIRAI.selectionRound, int_literal(r["round"]), r, "round")
         e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
-        e.add(s, MIRAI.requestedAmount, _int(r["requested_thousand_yen"] * 1000), r,
+        e.add(s, MIRAI.requestedAmount, int_literal(r["requested_thousand_yen"] * 1000), r,
               "requested_thousand_yen")
-        e.add(s, MIRAI.awardedAmount, _int(r["awarded_thousand_yen"] * 1000), r,
+        e.add(s, MIRAI.awardedAmount, int_literal(r["awarded_thousand_yen"] * 1000), r,
               "awarded_thousand_yen")
         for tech in r.get("technologies", ()):
             e.add(s, MIRAI.technology, e.iris.technology(tech), r, "technologies")
@@ -325,7 +325,7 @@ def totals(e: Emitter, source: Source) -> None:
         e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
               "fiscal_year")
         if "round" in r.values:
-            e.add(s, MIRAI.selectionRound, _int(r["round"]), r, "round")
+            e.add(s, MIRAI.selectionRound, int_literal(r["round"]), r, "round")
         if "status" in r.values:
             e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
         e.add(s, MIRAI.measure, _MEASURE[r["measure"]], r, "measure")
@@ -334,11 +334,11 @@ def totals(e: Emitter, source: Source) -> None:
         assert isinstance(exponent, int)
         # The figure is rounded to its last written digit: 5.7億円 → to 0.1億円.
         unit = OKU * Decimal(10) ** exponent
-        e.add(s, MIRAI.statedAmount, _int(int(stated * OKU)), r, "stated_oku_yen")
-        e.add(s, MIRAI.roundingUnit, _int(int(unit)), r, "stated_oku_yen")
-        e.add(s, MIRAI.statedText, _ja(f"{r['stated_oku_yen']}億円"), r, "stated_oku_yen")
+        e.add(s, MIRAI.statedAmount, int_literal(int(stated * OKU)), r, "stated_oku_yen")
+        e.add(s, MIRAI.roundingUnit, int_literal(int(unit)), r, "stated_oku_yen")
+        e.add(s, MIRAI.statedText, ja_literal(f"{r['stated_oku_yen']}億円"), r, "stated_oku_yen")
         if "stated_count" in r.values:
-            e.add(s, MIRAI.statedCount, _int(r["stated_count"]), r, "stated_count")
+            e.add(s, MIRAI.statedCount, int_literal(r["stated_count"]), r, "stated_count")
         for part in r.get("sum_of", ()):
             e.add(s, MIRAI.sumOf, e.iris.total(part), r, "sum_of")
         e.source_link(s, r)
