@@ -1,0 +1,574 @@
+"""SHACL core constraints, evaluated over an in-memory subject index.
+
+pySHACL answers every value-node lookup through rdflib's generic triple store and builds a
+textual description of every result, which costs about 4 s on the shipped 37k triples and
+grows with the data. This module compiles the shapes graph once into plain Python checks and
+evaluates them over one dictionary index of the data (subject → predicate → objects), with the
+semantics of pySHACL 0.40 (the reference it is tested against, result by result, in
+tests/test_shacl.py and tests/test_synth.py):
+
+- the ontology is mixed into the data graph, as pySHACL does with `ont_graph`;
+- targets: sh:targetNode, sh:targetClass (with rdfs:subClassOf*), implicit class targets,
+  sh:targetSubjectsOf, sh:targetObjectsOf;
+- a nested shape (sh:not, sh:qualifiedValueShape) conforms when it yields no result of a
+  severity that `allow_warnings` does not excuse.
+
+Anything else (other constraint components, non-IRI paths, shapes that would need pySHACL's
+generated messages, sh:node, whose nested results pySHACL reports through sh:detail, SHACL
+rules, custom components) raises `Unsupported`, and the caller runs
+pySHACL instead, so a new shape never silently goes unchecked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_EXCUSED = {SH.Warning, SH.Info}  # severities that `allow_warnings` lets conform
+_SHAPE_LINKS = (SH.property, SH.node, SH["not"], SH["and"], SH["or"], SH.xone,
+                SH.qualifiedValueShape)
+_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+# Parameters read here beside the constraint parameters proper.
+_HANDLED = {SH.property, SH.path, SH.message, SH.severity, SH.deactivated, SH.name,
+            SH.description, SH.order, SH.group, SH.defaultValue, SH.qualifiedMinCount,
+            SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.flags,
+            *_TARGETS}
+_SUPPORTED = {SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount,
+              SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
+              SH.minLength, SH.maxLength, SH.pattern, SH.languageIn, SH.uniqueLang, SH["in"],
+              SH["not"], SH.qualifiedValueShape, SH.lessThanOrEquals, SH.hasValue}
+_UNSUPPORTED_ANYWHERE = (SH.rule, SH.target, SH.expression, SH.js, SH.parameter,
+                         SH.entailment)
+
+
+class Unsupported(Exception):
+    """The shapes need something this engine does not implement; use pySHACL."""
+
+
+class Index:
+    """The data graph (with the ontology mixed in) as dictionaries."""
+
+    def __init__(self, graphs: Iterable[Iterable[tuple[Node, Node, Node]]]) -> None:
+        self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.by_predicate: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        seen: set[tuple[Node, Node, Node]] = set()
+        for graph in graphs:
+            for triple in graph:
+                if triple in seen:
+                    continue
+                seen.add(triple)
+                s, p, o = triple
+                self.out[s][p].append(o)
+                self.by_predicate[p].append((s, o))
+        self.instances: dict[Node, list[Node]] = defaultdict(list)
+        for s, o in self.by_predicate.get(RDF.type, ()):
+            self.instances[o].append(s)
+        self.subclasses: dict[Node, list[Node]] = defaultdict(list)
+        for s, o in self.by_predicate.get(RDFS.subClassOf, ()):
+            self.subclasses[o].append(s)
+        self._superclasses: dict[Node, frozenset[Node]] = {}
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        by_p = self.out.get(subject)
+        if by_p is None:
+            return []
+        return by_p.get(predicate, [])
+
+    def subclasses_of(self, cls: Node) -> set[Node]:
+        found = {cls}
+        todo = [cls]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return found
+
+    def superclasses_of(self, cls: Node) -> frozenset[Node]:
+        cached = self._superclasses.get(cls)
+        if cached is None:
+            found = {cls}
+            todo = [cls]
+            while todo:
+                for sup in self.objects(todo.pop(), RDFS.subClassOf):
+                    if sup not in found:
+                        found.add(sup)
+                        todo.append(sup)
+            cached = self._superclasses[cls] = frozenset(found)
+        return cached
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        return any(cls in self.superclasses_of(t) for t in self.objects(node, RDF.type))
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: Node
+    path: Node | None
+    value: Node | None
+    severity: URIRef
+    messages: tuple[str, ...]
+    shape: Node
+    component: URIRef
+
+
+# A value check says whether one value node passes; a focus check yields, per focus node and its
+# value nodes, the sh:value of each result (None: the result has no sh:value).
+ValueCheck = Callable[[Node], bool]
+FocusCheck = Callable[[Node, list[Node]], Iterator[Node | None]]
+
+
+@dataclass
+class Shape:
+    node: Node
+    path: URIRef | None
+    severity: URIRef
+    messages: tuple[str, ...]
+    deactivated: bool
+    value_checks: list[tuple[URIRef, ValueCheck]] = field(default_factory=list)
+    focus_checks: list[tuple[URIRef, FocusCheck]] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+
+    @property
+    def has_constraints(self) -> bool:
+        return bool(self.value_checks or self.focus_checks)
+
+
+class Engine:
+    def __init__(self, shapes: Graph, index: Index) -> None:
+        self.sg = shapes
+        self.index = index
+        self._shapes: dict[Node, Shape] = {}
+        self._conforms: dict[tuple[Node, Node], bool] = {}
+        for p in _UNSUPPORTED_ANYWHERE:
+            if (None, p, None) in shapes:
+                raise Unsupported(f"{p} is not implemented")
+        if (None, RDF.type, SH.ConstraintComponent) in shapes:
+            raise Unsupported("custom constraint components are not implemented")
+
+    # -- compiling ----------------------------------------------------------------------------
+
+    def _one(self, node: Node, p: URIRef) -> Node | None:
+        values = list(self.sg.objects(node, p))
+        if len(values) > 1:
+            raise Unsupported(f"{node}: more than one {p}")
+        return values[0] if values else None
+
+    def shape(self, node: Node) -> Shape:
+        found = self._shapes.get(node)
+        if found is not None:
+            return found
+        sg = self.sg
+        path = self._one(node, SH.path)
+        if path is not None and not isinstance(path, URIRef):
+            raise Unsupported(f"{node}: only IRI paths are implemented")
+        severities = set(sg.objects(node, SH.severity))
+        deactivated = self._one(node, SH.deactivated)
+        shape = Shape(
+            node=node,
+            path=path,
+            severity=next(iter(severities)) if len(severities) == 1 else SH.Violation,  # type: ignore[arg-type]
+            messages=tuple(sorted(str(m) for m in set(sg.objects(node, SH.message)))),
+            deactivated=isinstance(deactivated, Literal) and bool(deactivated.value),
+        )
+        if len(severities) > 1:
+            raise Unsupported(f"{node}: more than one sh:severity")
+        self._shapes[node] = shape  # before the links, for recursive shapes
+        for p in set(sg.predicates(node, None)):
+            if p in ALL_CONSTRAINT_PARAMETERS and p not in _SUPPORTED and p not in _HANDLED:
+                raise Unsupported(f"{node}: {p} is not implemented")
+        self._compile(shape)
+        for link in sorted(sg.objects(node, SH.property), key=str):
+            prop = self.shape(link)
+            if prop.path is None:
+                raise Unsupported(f"{link}: a property shape without sh:path")
+            shape.properties.append(prop)
+        return shape
+
+    def _compile(self, shape: Shape) -> None:
+        node, add = shape.node, shape.value_checks.append
+        cls = self._one(node, SH["class"])
+        if cls is not None:
+            add((SH.ClassConstraintComponent, partial(_class_ok, self.index, cls)))
+        datatype = self._one(node, SH.datatype)
+        if datatype is not None:
+            add((SH.DatatypeConstraintComponent, partial(_datatype_ok, datatype)))
+        kind = self._one(node, SH.nodeKind)
+        if kind is not None:
+            add((SH.NodeKindConstraintComponent, partial(_kind_ok, _KINDS[kind])))
+        for p, component, accept in _RANGES:
+            bound = self._one(node, p)
+            if bound is not None:
+                if not isinstance(bound, Literal):
+                    raise Unsupported(f"{node}: {p} must be a literal")
+                add((component, partial(_in_range, bound, accept)))
+        for p, component, longer in ((SH.minLength, SH.MinLengthConstraintComponent, True),
+                                     (SH.maxLength, SH.MaxLengthConstraintComponent, False)):
+            length = self._one(node, p)
+            if length is not None:
+                if not isinstance(length, Literal) or not isinstance(length.value, int):
+                    raise Unsupported(f"{node}: {p} must be an integer")
+                add((component, partial(_length_ok, length.value, longer)))
+        pattern = self._one(node, SH.pattern)
+        if pattern is not None:
+            add((SH.PatternConstraintComponent, _pattern_check(pattern, self._one(node, SH.flags))))
+        languages = self._one(node, SH.languageIn)
+        if languages is not None:
+            wanted = frozenset(str(tag).lower() for tag in Collection(self.sg, languages))
+            add((SH.LanguageInConstraintComponent, partial(_language_in, wanted)))
+        allowed = self._one(node, SH["in"])
+        if allowed is not None:
+            members = frozenset(Collection(self.sg, allowed))
+            add((SH.InConstraintComponent, members.__contains__))
+        negated = self._one(node, SH["not"])
+        if negated is not None:
+            other = self.shape(negated)
+            add((SH.NotConstraintComponent, partial(self.does_not_conform, other)))
+        self._compile_focus_checks(shape)
+
+    def _compile_focus_checks(self, shape: Shape) -> None:
+        node, add = shape.node, shape.focus_checks.append
+        for p, component, at_least in ((SH.minCount, SH.MinCountConstraintComponent, True),
+                                       (SH.maxCount, SH.MaxCountConstraintComponent, False)):
+            count = self._one(node, p)
+            if count is not None:
+                if not isinstance(count, Literal) or not isinstance(count.value, int):
+                    raise Unsupported(f"{node}: {p} must be an integer")
+                if at_least and count.value == 0:
+                    continue
+                add((component, partial(_count, count.value, at_least)))
+        unique = self._one(node, SH.uniqueLang)
+        if isinstance(unique, Literal) and unique.value is True:
+            add((SH.UniqueLangConstraintComponent, _unique_lang))
+        qualified = self._one(node, SH.qualifiedValueShape)
+        if qualified is not None:
+            self._compile_qualified(shape, self.shape(qualified))
+        other_path = self._one(node, SH.lessThanOrEquals)
+        if other_path is not None:
+            if not isinstance(other_path, URIRef):
+                raise Unsupported(f"{node}: sh:lessThanOrEquals must be an IRI")
+            add((SH.LessThanOrEqualsConstraintComponent,
+                 partial(_less_or_equal, self.index, other_path)))
+        has_value = self._one(node, SH.hasValue)
+        if has_value is not None:
+            add((SH.HasValueConstraintComponent, partial(_has_value, has_value)))
+
+    def _compile_qualified(self, shape: Shape, other: Shape) -> None:
+        node = shape.node
+        bounds = [self._one(node, SH.qualifiedMinCount), self._one(node, SH.qualifiedMaxCount)]
+        for bound in bounds:
+            if bound is not None and (not isinstance(bound, Literal) or not isinstance(
+                    bound.value, int)):
+                raise Unsupported(f"{node}: qualified counts must be integers")
+        disjoint = self._one(node, SH.qualifiedValueShapesDisjoint)
+        siblings: list[Shape] = []
+        if isinstance(disjoint, Literal) and disjoint.value is True:
+            for parent in self.sg.subjects(SH.property, node):
+                for prop in self.sg.objects(parent, SH.property):
+                    for sibling in self.sg.objects(prop, SH.qualifiedValueShape):
+                        if sibling != other.node:
+                            siblings.append(self.shape(sibling))
+        low, high = (b.value if isinstance(b, Literal) else None for b in bounds)
+
+        def counted(vs: list[Node]) -> int:
+            return sum(1 for v in vs if self.conforms(other, v) and not any(
+                self.conforms(s, v) for s in siblings))
+
+        if high is not None:
+            shape.focus_checks.append((SH.QualifiedMaxCountConstraintComponent,
+                                       lambda f, vs: iter(() if counted(vs) <= high else (None,))))
+        if low is not None:
+            shape.focus_checks.append((SH.QualifiedMinCountConstraintComponent,
+                                       lambda f, vs: iter(() if counted(vs) >= low else (None,))))
+
+    # -- evaluating ---------------------------------------------------------------------------
+
+    def value_nodes(self, shape: Shape, focus: Node) -> list[Node]:
+        if shape.path is None:
+            return [focus]
+        return self.index.objects(focus, shape.path)
+
+    def results(self, shape: Shape, focus: Node) -> Iterator[Result]:
+        if shape.deactivated:
+            return
+        values = self.value_nodes(shape, focus)
+        for component, check in shape.value_checks:
+            for v in values:
+                if not check(v):
+                    yield self._result(shape, focus, v, component)
+        for component, focus_check in shape.focus_checks:
+            for value in focus_check(focus, values):
+                yield self._result(shape, focus, value, component)
+        for prop in shape.properties:
+            for v in values:
+                yield from self.results(prop, v)
+
+    def _result(self, shape: Shape, focus: Node, value: Node | None,
+                component: URIRef) -> Result:
+        return Result(focus, shape.path, value, shape.severity, shape.messages, shape.node,
+                      component)
+
+    def does_not_conform(self, shape: Shape, node: Node) -> bool:
+        return not self.conforms(shape, node)
+
+    def conforms(self, shape: Shape, node: Node) -> bool:
+        key = (shape.node, node)
+        cached = self._conforms.get(key)
+        if cached is None:
+            self._conforms[key] = True  # a recursive reference conforms, as in pySHACL
+            cached = shape.deactivated or shape.severity in _EXCUSED or not any(
+                r.severity not in _EXCUSED for r in self._nested_results(shape, node))
+            self._conforms[key] = cached
+        return cached
+
+    def _nested_results(self, shape: Shape, focus: Node) -> Iterator[Result]:
+        # Messages do not matter for conformance, so a nested shape may go without one.
+        values = self.value_nodes(shape, focus)
+        for component, check in shape.value_checks:
+            for v in values:
+                if not check(v):
+                    yield self._result(shape, focus, v, component)
+        for component, focus_check in shape.focus_checks:
+            for value in focus_check(focus, values):
+                yield self._result(shape, focus, value, component)
+        for prop in shape.properties:
+            if prop.deactivated or prop.severity in _EXCUSED:
+                continue
+            for v in values:
+                yield from self._nested_results(prop, v)
+
+    def require_messages(self, shape: Shape, seen: set[Node]) -> None:
+        """pySHACL words a message per component where a shape states none; the results of
+        this engine carry stated messages only."""
+        if shape.node in seen:
+            return
+        seen.add(shape.node)
+        if shape.has_constraints and not shape.messages:
+            raise Unsupported(f"{shape.node}: a shape with constraints needs sh:message")
+        for prop in shape.properties:
+            self.require_messages(prop, seen)
+
+    def focus_nodes(self, node: Node) -> set[Node]:
+        sg, index = self.sg, self.index
+        found: set[Node] = set(sg.objects(node, SH.targetNode))
+        classes = set(sg.objects(node, SH.targetClass))
+        class_types = set(sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
+        if any(t in class_types for t in sg.objects(node, RDF.type)):
+            classes.add(node)
+        for cls in classes:
+            for sub in index.subclasses_of(cls):
+                found.update(index.instances.get(sub, ()))
+        for p in sg.objects(node, SH.targetSubjectsOf):
+            found.update(s for s, _ in index.by_predicate.get(p, ()))
+        for p in sg.objects(node, SH.targetObjectsOf):
+            found.update(o for _, o in index.by_predicate.get(p, ()))
+        return found
+
+    def has_targets(self, node: Node) -> bool:
+        sg = self.sg
+        class_types = set(sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
+        return any((node, p, None) in sg for p in _TARGETS) or any(
+            t in class_types for t in sg.objects(node, RDF.type))
+
+    def targeted(self) -> list[Node]:
+        sg = self.sg
+        nodes: set[Node] = set()
+        for p in _TARGETS:
+            nodes.update(sg.subjects(p, None))
+        for t in (SH.NodeShape, SH.PropertyShape):
+            nodes.update(sg.subjects(RDF.type, t))
+        for p in _SHAPE_LINKS:
+            nodes.update(o for _, o in sg.subject_objects(p) if not isinstance(o, Literal))
+        return sorted(nodes, key=str)
+
+
+_KINDS: dict[Node, set[str]] = {
+    SH.IRI: {"iri"}, SH.BlankNode: {"bnode"}, SH.Literal: {"literal"},
+    SH.BlankNodeOrIRI: {"bnode", "iri"}, SH.BlankNodeOrLiteral: {"bnode", "literal"},
+    SH.IRIOrLiteral: {"iri", "literal"},
+}
+
+
+def _class_ok(index: Index, cls: Node, v: Node) -> bool:
+    return not isinstance(v, Literal) and index.is_instance(v, cls)
+
+
+def _kind_ok(kinds: set[str], v: Node) -> bool:
+    return _kind(v) in kinds
+
+
+def _count(n: int, at_least: bool, focus: Node, values: list[Node]) -> Iterator[Node | None]:
+    if not (len(values) >= n if at_least else len(values) <= n):
+        yield None
+
+
+def _has_value(wanted: Node, focus: Node, values: list[Node]) -> Iterator[Node | None]:
+    if wanted not in values:
+        yield None
+
+
+def _kind(v: Node) -> str:
+    if isinstance(v, BNode):
+        return "bnode"
+    if isinstance(v, Literal):
+        return "literal"
+    return "iri"
+
+
+def _datatype_ok(rule: Node, v: Node) -> bool:
+    """pySHACL's DatatypeConstraintComponent, term for term."""
+    if not isinstance(v, Literal):
+        return False
+    if v.datatype == rule:
+        if getattr(v, "ill_typed", None) is True:
+            return False
+        return _value_fits(v, rule)
+    if rule == RDFS.Literal:
+        return True
+    if rule == RDFS.Datatype and v.datatype:
+        return True
+    if v.datatype is None and v.language is None and rule == XSD.string:
+        return _value_fits(v, rule)
+    if rule == RDF.langString and v.language:
+        return _value_fits(v, rule)
+    return False
+
+
+def _value_fits(v: Literal, rule: Node) -> bool:
+    value = v.value
+    if rule in (XSD.string, RDF.langString):
+        return isinstance(value, (str, bytes))
+    kinds: dict[Node, type | tuple[type, ...]] = {
+        XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+        XSD.date: datetime.date, XSD.time: datetime.time, XSD.dateTime: datetime.datetime,
+    }
+    expected = kinds.get(rule)
+    return True if expected is None else isinstance(value, expected)
+
+
+# (parameter, component, whether a comparison result of v against the bound is accepted)
+_RANGES: tuple[tuple[URIRef, URIRef, Callable[[int], bool]], ...] = (
+    (SH.minInclusive, SH.MinInclusiveConstraintComponent, lambda c: c >= 0),
+    (SH.minExclusive, SH.MinExclusiveConstraintComponent, lambda c: c > 0),
+    (SH.maxInclusive, SH.MaxInclusiveConstraintComponent, lambda c: c <= 0),
+    (SH.maxExclusive, SH.MaxExclusiveConstraintComponent, lambda c: c < 0),
+)
+
+
+def _in_range(bound: Literal, accept: Callable[[int], bool], v: Node) -> bool:
+    if not isinstance(v, Literal):
+        return False
+    if isinstance(bound.value, str) != isinstance(v.value, str):
+        return False
+    try:
+        return accept(compare_literal(v, bound))  # type: ignore[no-untyped-call]
+    except (TypeError, NotImplementedError):
+        return False
+
+
+def _as_string(v: Node) -> str:
+    if isinstance(v, Literal) and v.value is not None and v.datatype in (
+            None, RDF.langString, XSD.string):
+        return str(v.value)
+    return str(v)
+
+
+def _length_ok(n: int, at_least: bool, v: Node) -> bool:
+    if isinstance(v, BNode):
+        return False
+    length = len(_as_string(v))
+    return length >= n if at_least else length <= n
+
+
+def _pattern_check(pattern: Node, flags: Node | None) -> ValueCheck:
+    if not isinstance(pattern, Literal):
+        raise Unsupported("sh:pattern must be a literal")
+    text = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(
+        pattern)
+    re_flags = 0
+    for flag in str(flags) if flags is not None else "":
+        re_flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE,
+                     "q": 0}.get(flag, 0)
+        if flag == "q":
+            raise Unsupported("sh:flags 'q' is not implemented")
+    compiled = re.compile(text, re_flags)
+
+    def check(v: Node) -> bool:
+        return not isinstance(v, BNode) and compiled.search(_as_string(v)) is not None
+    return check
+
+
+def _language_in(wanted: frozenset[str], v: Node) -> bool:
+    if not isinstance(v, Literal) or not v.language:
+        return False
+    lang = str(v.language).lower()
+    return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
+
+
+def _unique_lang(focus: Node, values: list[Node]) -> Iterator[Node | None]:
+    seen: set[str] = set()
+    duplicated: set[str] = set()
+    for v in values:
+        if isinstance(v, Literal) and v.language:
+            lang = str(v.language).lower()
+            (duplicated if lang in seen else seen).add(lang)
+    for _ in duplicated:
+        yield None
+
+
+def _less_or_equal(index: Index, other_path: URIRef, focus: Node,
+                   values: list[Node]) -> Iterator[Node | None]:
+    """pySHACL's LessThanOrEqualsConstraintComponent: a result per failing pair."""
+    others = index.objects(focus, other_path)
+    for value in set(values):
+        if isinstance(value, BNode):
+            raise Unsupported("sh:lessThanOrEquals on a blank node")
+        left, left_is_string = _comparable(value)
+        for other in set(others):
+            if isinstance(other, BNode):
+                raise Unsupported("sh:lessThanOrEquals on a blank node")
+            right, right_is_string = _comparable(other)
+            if left_is_string != right_is_string or not left <= right:  # type: ignore[operator]
+                yield value
+
+
+def _comparable(node: Node) -> tuple[object, bool]:
+    if isinstance(node, URIRef):
+        return str(node), True
+    if isinstance(node, Literal) and isinstance(node.value, str):
+        return node.value, True
+    return node, False
+
+
+def evaluate(data: Iterable[Iterable[tuple[Node, Node, Node]]], shapes: Graph) -> list[Result]:
+    """Every result of the core constraints of `shapes` on the union of `data`."""
+    engine = Engine(shapes, Index(data))
+    targeted = engine.targeted()
+    seen: set[Node] = set()
+    for node in targeted:
+        # Compile every shape first: whether pySHACL is needed must not depend on the data.
+        shape = engine.shape(node)
+        if engine.has_targets(node):
+            engine.require_messages(shape, seen)
+    out: list[Result] = []
+    for node in targeted:
+        focus = engine.focus_nodes(node)
+        if not focus:
+            continue
+        shape = engine.shape(node)
+        for f in sorted(focus, key=str):
+            out.extend(engine.results(shape, f))
+    return out
+
