@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import build as build_module
 from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.paths import DEFAULT_OUT, DEFAULT_SOURCE
-from pipeline.rdf import DEFAULT_BASE
-from pipeline.validate import Report, to_json, to_report_graph
+
+if TYPE_CHECKING:
+    from pipeline.validate import Report
+
+# The heavy modules (the build, rdflib, pySHACL, Oxigraph, Jinja) are imported by the commands
+# that need them: a build with nothing to do, --help and --version then start in a fraction of
+# the time. So this is pipeline.rdf.DEFAULT_BASE as a string (tests check that they agree).
+DEFAULT_BASE = "https://w3id.org/mirai-lod/"
 
 _source = click.option("--source", "source_dir", type=click.Path(path_type=Path),
                        default=DEFAULT_SOURCE, show_default=True, help="Source YAML directory.")
@@ -51,9 +57,26 @@ def main() -> None:
 @click.option("--release", metavar="VERSION",
               help="Also publish this version under release/VERSION/ (immutable), as the "
                    "source's dataset.yaml states it.")
-def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | None) -> None:
+@click.option("--force", is_flag=True,
+              help="Build even when no input changed since the build in OUT.")
+def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | None,
+          force: bool) -> None:
     """Validate the source and publish dumps, ontology and shapes into OUT."""
     _check_base(base)
+    if not force:
+        from pipeline import fingerprint
+
+        findings = fingerprint.up_to_date(out, fingerprint.fingerprint(source_dir, base,
+                                                                       release))
+        if findings is not None:
+            if not quiet:
+                click.echo(f"up to date: {out} (no input changed)", err=True)
+                cwd = Path.cwd()
+                for finding in findings:
+                    click.echo(finding.format(source_dir, cwd), err=True)
+            return
+
+    from pipeline import build as build_module
 
     def progress(message: str) -> None:
         if not quiet:
@@ -84,6 +107,9 @@ def validate(source_dir: Path, base: str, fmt: str, report_path: Path | None) ->
 
     Exit code 0: conforms (warnings allowed); 1: violations; 2: unreadable input.
     """
+    from pipeline import build as build_module
+    from pipeline.validate import to_json, to_report_graph
+
     _check_base(base)
     try:
         dataset = build_module.assemble(source_dir, base)
