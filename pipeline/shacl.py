@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from pipeline import shacl_core
 from pipeline.errors import MiraiError
+from pipeline.parallel import Forked
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -93,13 +94,15 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
             core.add(triple)
     for prefix, namespace in shapes.namespaces():
         core.bind(prefix, namespace)
+    # The SPARQL-based constraints run on the other core meanwhile.
+    sparql = Forked(lambda: list(_sparql_findings(data_triples, shapes, ontology)))
     try:
         results = shacl_core.evaluate((data_triples, ontology), core)
         findings = [Finding(r.focus, r.path, r.value, r.severity, r.messages, r.shape,
                             r.component) for r in results]
     except shacl_core.Unsupported:
         findings = run_pyshacl(data, core, ontology)
-    findings.extend(_sparql_findings(data_triples, shapes, ontology))
+    findings.extend(sparql.result())
     return findings
 
 

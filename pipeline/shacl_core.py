@@ -53,6 +53,9 @@ _UNSUPPORTED_ANYWHERE = (SH.rule, SH.target, SH.expression, SH.js, SH.parameter,
                          SH.entailment)
 
 
+_RDF_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf  # namespace lookups are slow in loops
+
+
 class Unsupported(Exception):
     """The shapes need something this engine does not implement; use pySHACL."""
 
@@ -102,7 +105,7 @@ class Index:
             found = {cls}
             todo = [cls]
             while todo:
-                for sup in self.objects(todo.pop(), RDFS.subClassOf):
+                for sup in self.objects(todo.pop(), _SUBCLASS_OF):
                     if sup not in found:
                         found.add(sup)
                         todo.append(sup)
@@ -110,7 +113,7 @@ class Index:
         return cached
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.superclasses_of(t) for t in self.objects(node, RDF.type))
+        return any(cls in self.superclasses_of(t) for t in self.objects(node, _RDF_TYPE))
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ class Engine:
         node, add = shape.node, shape.value_checks.append
         cls = self._one(node, SH["class"])
         if cls is not None:
-            add((SH.ClassConstraintComponent, partial(_class_ok, self.index, cls)))
+            add((SH.ClassConstraintComponent, _cached(partial(_class_ok, self.index, cls))))
         datatype = self._one(node, SH.datatype)
         if datatype is not None:
             add((SH.DatatypeConstraintComponent, partial(_datatype_ok, datatype)))
@@ -405,6 +408,18 @@ def _class_ok(index: Index, cls: Node, v: Node) -> bool:
     return not isinstance(v, Literal) and index.is_instance(v, cls)
 
 
+def _cached(check: ValueCheck) -> ValueCheck:
+    """The same IRIs come back as values again and again (the recipients of awards)."""
+    known: dict[Node, bool] = {}
+
+    def cached(v: Node) -> bool:
+        found = known.get(v)
+        if found is None:
+            found = known[v] = check(v)
+        return found
+    return cached
+
+
 def _kind_ok(kinds: set[str], v: Node) -> bool:
     return _kind(v) in kinds
 
@@ -427,6 +442,15 @@ def _kind(v: Node) -> str:
     return "iri"
 
 
+_XSD_STRING, _LANG_STRING = XSD.string, RDF.langString
+_RDFS_LITERAL, _RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
+_PYTHON_TYPES: dict[Node, type | tuple[type, ...]] = {
+    _XSD_STRING: (str, bytes), _LANG_STRING: (str, bytes), XSD.integer: int,
+    XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date,
+    XSD.time: datetime.time, XSD.dateTime: datetime.datetime,
+}
+
+
 def _datatype_ok(rule: Node, v: Node) -> bool:
     """pySHACL's DatatypeConstraintComponent, term for term."""
     if not isinstance(v, Literal):
@@ -435,27 +459,20 @@ def _datatype_ok(rule: Node, v: Node) -> bool:
         if getattr(v, "ill_typed", None) is True:
             return False
         return _value_fits(v, rule)
-    if rule == RDFS.Literal:
+    if rule == _RDFS_LITERAL:
         return True
-    if rule == RDFS.Datatype and v.datatype:
+    if rule == _RDFS_DATATYPE and v.datatype:
         return True
-    if v.datatype is None and v.language is None and rule == XSD.string:
+    if v.datatype is None and v.language is None and rule == _XSD_STRING:
         return _value_fits(v, rule)
-    if rule == RDF.langString and v.language:
+    if rule == _LANG_STRING and v.language:
         return _value_fits(v, rule)
     return False
 
 
 def _value_fits(v: Literal, rule: Node) -> bool:
-    value = v.value
-    if rule in (XSD.string, RDF.langString):
-        return isinstance(value, (str, bytes))
-    kinds: dict[Node, type | tuple[type, ...]] = {
-        XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
-        XSD.date: datetime.date, XSD.time: datetime.time, XSD.dateTime: datetime.datetime,
-    }
-    expected = kinds.get(rule)
-    return True if expected is None else isinstance(value, expected)
+    expected = _PYTHON_TYPES.get(rule)
+    return True if expected is None else isinstance(v.value, expected)
 
 
 # (parameter, component, whether a comparison result of v against the bound is accepted)
