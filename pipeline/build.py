@@ -39,10 +39,15 @@ class Dataset:
     source: Source
     triples: list[Triple]
     origins: Origins
-    graph: Graph
     iris: Iris
     release: str | None = None  # `build --release VERSION`
     previous: Path | None = None  # the publication this build replaces; releases carry over
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph, made only for what needs one (pySHACL, rdflib's
+        JSON-LD): on a million triples it takes longer than all of validation."""
+        return to_graph(self.triples)
 
 
 def _quiet(_: str) -> None:
@@ -67,15 +72,14 @@ def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Datase
     clock.lap(f"loaded {count:,} records from {source_dir}")
     iris = Iris(base)
     triples, origins = to_triples(source, iris, STAGES)
-    graph = to_graph(triples)
-    clock.lap(f"made {len(graph):,} triples")
-    return Dataset(source, triples, origins, graph, iris)
+    clock.lap(f"made {len(triples):,} triples")
+    return Dataset(source, triples, origins, iris)
 
 
 def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
     clock = _Clock(progress)
-    report = validate_graph(dataset.graph, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
-                            dataset.origins, dataset.triples)
+    report = validate_graph(dataset.triples, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
+                            dataset.origins)
     clock.lap(f"validated: {report.count('error')} error(s), {report.count('warning')} "
               "warning(s)")
     return report
@@ -83,12 +87,14 @@ def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
 
 def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The whole dataset in each format, with the ontology, shapes and validation report."""
-    ox_triples = to_oxigraph(dataset.graph)
+    # The triples, not the graph: the same set (the graph is made of them), and no output
+    # then needs the rdflib graph made at all.
+    ox_triples = to_oxigraph(set(dataset.triples))
     context_path = ONTOLOGY_DIR / "context.jsonld"
     return {
         f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
         f"{DUMP}.nt.gz": gzipped(ntriples(ox_triples)),
-        f"{DUMP}.jsonld": jsonld(dataset.graph, load_context(context_path)),
+        f"{DUMP}.jsonld": jsonld(dataset.triples, load_context(context_path)),
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
         "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),

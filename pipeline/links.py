@@ -4,13 +4,14 @@ points, local government code changes; and a VoID linkset that describes and cou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, VOID
+from rdflib.term import Node
 
 from pipeline.load import Record, Source
 from pipeline.rdf import Emitter, Iris
@@ -183,13 +184,14 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
-def link_triples(graph: Graph, target: Target) -> Iterable[tuple[URIRef, URIRef]]:
-    """(subject, object) of each link to `target` in the graph."""
-    for s, o in graph.subject_objects(target.predicate):
-        if not isinstance(s, URIRef):
+def link_triples(triples: Iterable[tuple[Node, Node, Node]],
+                 target: Target) -> Iterator[tuple[URIRef, Node]]:
+    """(subject, object) of each link to `target` among the triples."""
+    for s, p, o in triples:
+        if p != target.predicate or not isinstance(s, URIRef):
             continue
         if target.uri_space is None or (isinstance(o, URIRef) and o.startswith(target.uri_space)):
-            yield s, o  # type: ignore[misc]
+            yield s, o
 
 
 def linkset(iris: Iris, target: Target) -> URIRef:
@@ -214,7 +216,7 @@ def void_linksets(dataset: Dataset, subjects_target: URIRef | None = None) -> Gr
     for target in TARGETS:
         ls = linkset(iris, target)
         theirs = target_dataset(iris, target)
-        count = sum(1 for _ in link_triples(dataset.graph, target))
+        count = sum(1 for _ in link_triples(dataset.triples, target))
         g.add((ours, VOID.subset, ls))
         g.add((ls, RDF.type, VOID.Linkset))
         g.add((ls, DCTERMS.title, Literal(f"mirai-lod → {target.title_en}", lang="en")))

@@ -353,7 +353,8 @@ def to_triples(source: Source, iris: Iris, stages: Sequence[Stage]) -> tuple[lis
     e = Emitter(iris)
     for stage in stages:
         stage(e, source)
-    return e.triples, e.origins
+    # A triple stated twice (e.g. a type emitted by two stages) is one triple of the graph.
+    return list(dict.fromkeys(e.triples)), e.origins
 
 
 def to_graph(triples: list[Triple]) -> Graph:

@@ -12,7 +12,7 @@ and tests/test_shacl_core.py check that the results are exactly pySHACL's on eve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -83,11 +83,11 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
     return findings_from_report(report)
 
 
-def validate(data: Graph, shapes: Graph, ontology: Graph,
-             triples: Iterable[tuple[Node, Node, Node]] | None = None) -> list[Finding]:
-    """Every result of `shapes` on `data` with `ontology` mixed in. `triples`, when given, are
-    the triples of `data` as a plain sequence: read much faster than an rdflib graph."""
-    data_triples: Iterable[tuple[Node, Node, Node]] = data if triples is None else triples
+def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
+             ontology: Graph) -> list[Finding]:
+    """Every result of `shapes` on `data` with `ontology` mixed in. `data` may be a plain
+    collection of triples: read much faster than an rdflib graph, which is then made only if
+    pySHACL is needed."""
     core = Graph()
     for triple in shapes:
         if triple[1] != SH.sparql:
@@ -95,15 +95,22 @@ def validate(data: Graph, shapes: Graph, ontology: Graph,
     for prefix, namespace in shapes.namespaces():
         core.bind(prefix, namespace)
     # The SPARQL-based constraints run on the other core meanwhile.
-    sparql = Forked(lambda: list(_sparql_findings(data_triples, shapes, ontology)))
+    sparql = Forked(lambda: list(_sparql_findings(data, shapes, ontology)))
     try:
-        results = shacl_core.evaluate((data_triples, ontology), core)
+        results = shacl_core.evaluate((data, ontology), core)
         findings = [Finding(r.focus, r.path, r.value, r.severity, r.messages, r.shape,
                             r.component) for r in results]
     except shacl_core.Unsupported:
-        findings = run_pyshacl(data, core, ontology)
+        findings = run_pyshacl(data if isinstance(data, Graph) else _graph(data), core, ontology)
     findings.extend(sparql.result())
     return findings
+
+
+def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _to_ox(node: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:

@@ -8,7 +8,7 @@ write them. The ontology is mixed into the data graph so that shapes can target 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -74,10 +74,10 @@ def _text(node: Node | None) -> str | None:
     return str(node)
 
 
-def validate_graph(data: Graph, shapes: Graph, ontology: Graph, origins: Origins,
-                   triples: Iterable[tuple[Node, Node, Node]] | None = None) -> Report:
+def validate_graph(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
+                   ontology: Graph, origins: Origins) -> Report:
     results = []
-    for f in shacl.validate(data, shapes, ontology, triples):
+    for f in shacl.validate(data, shapes, ontology):
         path = f.path if isinstance(f.path, URIRef) else None
         location = origins.locate(f.focus, path) if isinstance(f.focus, URIRef) else None
         results.append(Result(
