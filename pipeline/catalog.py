@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -357,7 +358,6 @@ def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
     """VoID statistics of the dataset and its class and property partitions, with the
     linksets to other datasets."""
     base = dataset.iris.base
-    data = dataset.graph
     g = Graph(bind_namespaces="none")
     for prefix, ns in CATALOG_PREFIXES.items():
         g.bind(prefix, ns)
@@ -377,37 +377,60 @@ def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
         g.add((ds, VOID.vocabulary, URIRef(PREFIXES[ns])))
     g.add((ds, VOID.vocabulary, URIRef(str(MIRAI))))
 
-    subjects = set(data.subjects())
-    typed = {s for s in data.subjects(RDF.type, None) if str(s).startswith(base)}
-    classes = sorted(set(data.objects(None, RDF.type)), key=str)
-    properties = sorted(set(data.predicates()), key=str)
-    _count(g, ds, VOID.triples, len(data))
-    _count(g, ds, VOID.entities, len(typed))
-    _count(g, ds, VOID.distinctSubjects, len(subjects))
-    _count(g, ds, VOID.distinctObjects, len(set(data.objects())))
-    _count(g, ds, VOID.classes, len(classes))
-    _count(g, ds, VOID.properties, len(properties))
-    for cls in classes:
+    stats = _Statistics(dataset.triples, base)
+    _count(g, ds, VOID.triples, stats.triples)
+    _count(g, ds, VOID.entities, len(stats.entities))
+    _count(g, ds, VOID.distinctSubjects, len(stats.per_subject))
+    _count(g, ds, VOID.distinctObjects, len(stats.objects))
+    _count(g, ds, VOID.classes, len(stats.members))
+    _count(g, ds, VOID.properties, len(stats.per_property))
+    for cls in sorted(stats.members, key=str):
         part = URIRef(f"{base}dataset#class-{_local(cls)}")
-        members = set(data.subjects(RDF.type, cls))
+        members = stats.members[cls]
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         _count(g, part, VOID.entities, len(members))
-        _count(g, part, VOID.triples, sum(1 for s in members for _ in data.triples((s, None,
-                                                                                      None))))
+        _count(g, part, VOID.triples, sum(stats.per_subject[s] for s in members))
         first = min(members, key=str)
         if cls in (MIRAI.Award, MIRAI.Municipality, MIRAI.Program, MIRAI.Technology):
             g.add((ds, VOID.exampleResource, first))
-    for prop in properties:
+    for prop in sorted(stats.per_property, key=str):
         part = URIRef(f"{base}dataset#property-{_local(prop)}")
+        triples, subjects, objects = stats.per_property[prop]
         g.add((ds, VOID.propertyPartition, part))
         g.add((part, VOID.property, prop))
-        _count(g, part, VOID.triples, sum(1 for _ in data.triples((None, prop, None))))
-        _count(g, part, VOID.distinctSubjects, len(set(data.subjects(prop, None))))
-        _count(g, part, VOID.distinctObjects, len(set(data.objects(None, prop))))
+        _count(g, part, VOID.triples, triples)
+        _count(g, part, VOID.distinctSubjects, len(subjects))
+        _count(g, part, VOID.distinctObjects, len(objects))
     for triple in linksets(dataset):
         g.add(triple)
     return g
+
+
+class _Statistics:
+    """What VoID counts, gathered in one pass over the triples: the same set the graph holds
+    (it is made from them), without a graph lookup per class and per property."""
+
+    def __init__(self, triples: Iterable[tuple[Node, Node, Node]], base: str) -> None:
+        unique = set(triples)
+        self.triples = len(unique)
+        self.entities: set[Node] = set()
+        self.objects: set[Node] = set()
+        self.per_subject: dict[Node, int] = defaultdict(int)
+        self.members: dict[Node, set[Node]] = defaultdict(set)
+        # property → (triples, distinct subjects, distinct objects)
+        self.per_property: dict[Node, tuple[int, set[Node], set[Node]]] = {}
+        for s, p, o in unique:
+            self.per_subject[s] += 1
+            self.objects.add(o)
+            if p == RDF.type:
+                self.members[o].add(s)
+                if str(s).startswith(base):
+                    self.entities.add(s)
+            count, subjects, objects = self.per_property.get(p) or (0, set(), set())
+            subjects.add(s)
+            objects.add(o)
+            self.per_property[p] = (count + 1, subjects, objects)
 
 
 def _count(g: Graph, s: URIRef, p: URIRef, n: int) -> None:

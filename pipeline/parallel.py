@@ -2,7 +2,8 @@
 
 The build's data (records, triples, indexes) would take longer to pickle than to process, so
 the child is forked rather than spawned and gets it for free; only its result comes back through
-a pipe. Where fork is not available the work runs in the calling process, with the same result.
+a pipe. Where forking is unsafe or pointless the work runs in the calling process, with the same
+result.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -67,5 +69,8 @@ def _outcome(fn: Callable[[], object]) -> tuple[bool, object]:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() and (
-        os.environ.get("MIRAI_LOD_NO_FORK") != "1")
+    # A fork copies only the calling thread: with others running (a test's server, say), a lock
+    # one of them holds could never be released in the copy. With one CPU there is no gain.
+    return (hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+            and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+            and os.environ.get("MIRAI_LOD_NO_FORK") != "1")

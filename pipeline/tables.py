@@ -19,11 +19,11 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Node
 
 from pipeline.catalog import CATALOG_PREFIXES, meta
@@ -106,13 +106,16 @@ def _datatype(column: Column) -> str | dict[str, str]:
     return {"base": "string", "@id": column.detail}
 
 
-def table(graph: Graph, cls: URIRef) -> tuple[list[Column], list[list[str]], set[Column]]:
-    """The columns, the rows (by subject IRI) and the columns holding several values."""
-    subjects = sorted({URIRef(str(s)) for s in graph.subjects(RDF.type, cls)}, key=str)
+def table(by_subject: Mapping[Node, list[tuple[Node, Node]]], members: Iterable[Node]
+          ) -> tuple[list[Column], list[list[str]], set[Column]]:
+    """The columns, the rows (by subject IRI) and the columns holding several values of the
+    class whose resources are `members`; `by_subject` holds each subject's (property, value)
+    pairs."""
+    subjects = sorted({URIRef(str(s)) for s in members}, key=str)
     cells: dict[URIRef, dict[Column, list[Node]]] = {}
     for s in subjects:
         by_column: dict[Column, list[Node]] = defaultdict(list)
-        for p, o in graph.predicate_objects(s):
+        for p, o in by_subject.get(s, ()):
             assert isinstance(p, URIRef)
             by_column[_column_of(p, o)].append(o)
         cells[s] = by_column
@@ -171,19 +174,26 @@ def csv_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> d
                                                                                     bytes]:
     """download/csv/<class>.csv and <class>.csv-metadata.json for every class in the data."""
     del report, files
-    graph = dataset.graph
     stated = meta(dataset)
     out: dict[str, bytes] = {}
     taken: set[str] = set()
-    untyped = set(graph.subjects()) - set(graph.subjects(RDF.type, None))
+    # One pass over the triples (the set the graph is made of) instead of a graph lookup per
+    # class and per resource.
+    by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    members: dict[Node, set[Node]] = defaultdict(set)
+    for s, p, o in set(dataset.triples):
+        by_subject[s].append((p, o))
+        if p == RDF.type:
+            members[o].add(s)
+    untyped = set(by_subject) - {s for typed in members.values() for s in typed}
     if untyped:
         raise BuildError(f"{len(untyped)} resource(s) have no class and fit no CSV table, "
                          f"e.g. {min(untyped, key=str)}")
-    for cls in sorted(set(graph.objects(None, RDF.type)), key=str):
+    for cls in sorted(members, key=str):
         assert isinstance(cls, URIRef)
         name = table_name(cls, taken)
         taken.add(name)
-        columns, rows, multi = table(graph, cls)
+        columns, rows, multi = table(by_subject, members[cls])
         out[f"{CSV_DIR}/{name}.csv"] = _csv(["id", *(_title(c) for c in columns)], rows)
         metadata = _metadata(name, cls, columns, multi, stated.license, stated.attribution_ja)
         out[f"{CSV_DIR}/{name}.csv-metadata.json"] = (
