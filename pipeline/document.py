@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from pipeline.codes import fiscal_year_label
 from pipeline.load import Record, Source
-from pipeline.rdf import OKU, SCHEMA, Emitter, en_literal, int_literal, ja_literal
+from pipeline.rdf import OKU, SCHEMA, Emitter, en_literal, gyear, int_literal, ja_literal, xsd_date
 from pipeline.vocab import MIRAI
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -45,10 +45,6 @@ POINT_KINDS: dict[str, tuple[str, str]] = {
 _EARLIEST, _LATEST = 1947, 2100
 
 
-def _date(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
-
-
 def fiscal_year(e: Emitter, year: int) -> URIRef:
     return e.iris.of(f"fiscal-year/{year}")
 
@@ -61,17 +57,7 @@ def _year(e: Emitter, s: URIRef, r: Record, field_name: str, p: URIRef = MIRAI.i
     year: int = r[field_name]
     e.add(s, p, fiscal_year(e, year), r, field_name)
     if literal:
-        e.add(s, MIRAI.fiscalYear, Literal(str(year), datatype=XSD.gYear), r, field_name)
-
-
-def _sources(e: Emitter, s: URIRef, r: Record) -> None:
-    for key in r["source"]:
-        e.add(s, DCTERMS.source, e.iris.source(key), r, "source")
-
-
-def _names(e: Emitter, s: URIRef, r: Record) -> None:
-    e.add(s, RDFS.label, ja_literal(r["name_ja"]), r, "name_ja")
-    e.add(s, RDFS.label, en_literal(r["name_en"]), r, "name_en")
+        e.add(s, MIRAI.fiscalYear, gyear(year), r, field_name)
 
 
 def _notes(e: Emitter, s: URIRef, r: Record) -> None:
@@ -90,19 +76,15 @@ def _amount(stated: Decimal) -> tuple[int, int]:
 def program_details(e: Emitter, source: Source) -> None:
     for r in source.of("program"):
         s = e.iris.program(r.key)
-        if "co_administered_by" in r.values:
-            e.add(s, MIRAI.coAdministeredBy, e.iris.organization(r["co_administered_by"]), r,
-                  "co_administered_by")
+        e.optional(s, MIRAI.coAdministeredBy, r, "co_administered_by", e.iris.organization)
         _year(e, s, r, "first_fiscal_year", MIRAI.firstFiscalYear, literal=False)
         for name, p in (("description_ja", DCTERMS.description),
                         ("support_summary_ja", MIRAI.supportSummary),
                         ("support_target_ja", MIRAI.supportTarget)):
             if name in r.values:
                 e.add(s, p, ja_literal(r[name]), r, name)
-        if "legend_mark" in r.values:
-            e.add(s, MIRAI.legendSymbol, Literal(r["legend_mark"]), r, "legend_mark")
-        for key in r.get("listed_in", ()):
-            e.add(s, DCTERMS.source, e.iris.source(key), r, "listed_in")
+        e.optional(s, MIRAI.legendSymbol, r, "legend_mark", Literal)
+        e.each(s, DCTERMS.source, r, "listed_in", e.iris.source)
         if "contact_email" in r.values:
             contact = e.iris.of(f"program/{r.key}/contact")
             e.subject(contact, r)
@@ -122,21 +104,18 @@ def award_details(e: Emitter, source: Source) -> None:
         s = e.iris.award(r.key)
         e.add(s, MIRAI.inFiscalYear, fiscal_year(e, r["fiscal_year"]), r, "fiscal_year")
         _year(e, s, r, "first_fiscal_year", MIRAI.firstFiscalYear, literal=False)
-        if "map_text" in r.values:
-            e.add(s, MIRAI.mapText, ja_literal(r["map_text"]), r, "map_text")
+        e.optional(s, MIRAI.mapText, r, "map_text", ja_literal)
 
 
 def program_names(e: Emitter, source: Source) -> None:
     for r in source.of("program-name"):
-        s = e.iris.of(f"program-name/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.ProgramName)
-        _names(e, s, r)
+        s = e.begin(e.iris.of(f"program-name/{r.key}"), r, MIRAI.ProgramName)
+        e.names(s, r)
         e.add(e.iris.program(r["program"]), MIRAI.otherName, s, r, "program")
         e.add(e.iris.program(r["program"]), SKOS.altLabel, ja_literal(r["name_ja"]), r, "name_ja")
         _year(e, s, r, "from", MIRAI.fromFiscalYear, literal=False)
         _year(e, s, r, "until", MIRAI.untilFiscalYear, literal=False)
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def _program_name(source: Source, key: str, lang: str) -> str:
@@ -148,9 +127,7 @@ def _program_name(source: Source, key: str, lang: str) -> str:
 
 def selections(e: Emitter, source: Source) -> None:
     for r in source.of("selection"):
-        s = e.iris.of(f"selection/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Selection)
+        s = e.begin(e.iris.of(f"selection/{r.key}"), r, MIRAI.Selection)
         ja, en = _program_name(source, r["program"], "ja"), _program_name(source, r["program"],
                                                                             "en")
         if "fiscal_year" in r.values:
@@ -168,17 +145,13 @@ def selections(e: Emitter, source: Source) -> None:
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         _year(e, s, r, "fiscal_year")
         e.add(s, MIRAI.statedCount, int_literal(r["count"]), r, "count")
-        if "still_supported" in r.values:
-            e.add(s, MIRAI.stillSupportedCount, int_literal(r["still_supported"]), r,
-                  "still_supported")
-        if "ended" in r.values:
-            e.add(s, MIRAI.endedCount, int_literal(r["ended"]), r, "ended")
-        if "as_of" in r.values:
-            e.add(s, MIRAI.asOf, _date(r["as_of"]), r, "as_of")
+        e.optional(s, MIRAI.stillSupportedCount, r, "still_supported", int_literal)
+        e.optional(s, MIRAI.endedCount, r, "ended", int_literal)
+        e.optional(s, MIRAI.asOf, r, "as_of", xsd_date)
         for part in r.get("parts", ()):
             e.add(s, DCTERMS.hasPart, e.iris.of(f"selection/{part}"), r, "parts")
         _notes(e, s, r)
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def _dated_parts(source: Source, r: Record) -> list[Record]:
@@ -188,49 +161,36 @@ def _dated_parts(source: Source, r: Record) -> list[Record]:
 
 def joint_selections(e: Emitter, source: Source) -> None:
     for r in source.of("joint-selection"):
-        s = e.iris.of(f"selection/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.JointSelection)
-        _names(e, s, r)
+        s = e.begin(e.iris.of(f"selection/{r.key}"), r, MIRAI.JointSelection)
+        e.names(s, r)
         _year(e, s, r, "fiscal_year")
         for key in r["selections"]:
             e.add(s, MIRAI.includesSelection, e.iris.of(f"selection/{key}"), r, "selections")
         e.add(s, MIRAI.statedCount, int_literal(r["region_count"]), r, "region_count")
-        if "cooperating_count" in r.values:
-            e.add(s, MIRAI.cooperatingCount, int_literal(r["cooperating_count"]), r,
-                  "cooperating_count")
-        _sources(e, s, r)
+        e.optional(s, MIRAI.cooperatingCount, r, "cooperating_count", int_literal)
+        e.source_links(s, r)
 
 
 def regions(e: Emitter, source: Source) -> None:
     for r in source.of("region"):
-        s = e.iris.of(f"region/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Region)
-        _names(e, s, r)
+        s = e.begin(e.iris.of(f"region/{r.key}"), r, MIRAI.Region)
+        e.names(s, r)
         e.add(s, SCHEMA.position, int_literal(r["number"]), r, "number")
         e.add(s, MIRAI.jointSelection, e.iris.of(f"selection/{r['joint_selection']}"), r,
               "joint_selection")
-        for code in r["local_governments"]:
-            e.add(s, MIRAI.localGovernment, e.iris.local_government(code), r,
-                  "local_governments")
-        for code in r.get("wards", ()):
-            e.add(s, MIRAI.ward, e.iris.ward(code), r, "wards")
-        if "district_ja" in r.values:
-            e.add(s, MIRAI.districtName, ja_literal(r["district_ja"]), r, "district_ja")
+        e.each(s, MIRAI.localGovernment, r, "local_governments", e.iris.local_government)
+        e.each(s, MIRAI.ward, r, "wards", e.iris.ward)
+        e.optional(s, MIRAI.districtName, r, "district_ja", ja_literal)
         for key in r["selected_in"]:
             e.add(s, MIRAI.selectedIn, e.iris.of(f"selection/{key}"), r, "selected_in")
-        for key in r.get("earlier", ()):
-            e.add(s, MIRAI.previouslySelectedBy, e.iris.program(key), r, "earlier")
+        e.each(s, MIRAI.previouslySelectedBy, r, "earlier", e.iris.program)
         _notes(e, s, r)
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def budgets(e: Emitter, source: Source) -> None:
     for r in source.of("budget"):
-        s = e.iris.of(f"budget/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Budget)
+        s = e.begin(e.iris.of(f"budget/{r.key}"), r, MIRAI.Budget)
         ja, en = _program_name(source, r["program"], "ja"), _program_name(source, r["program"],
                                                                             "en")
         year = r["fiscal_year"]
@@ -251,31 +211,23 @@ def budgets(e: Emitter, source: Source) -> None:
             e.add(s, MIRAI.statedAmount, int_literal(yen), r, "oku_yen")
             e.add(s, MIRAI.roundingUnit, int_literal(unit), r, "oku_yen")
         _notes(e, s, r)
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def initiatives(e: Emitter, source: Source) -> None:
     for r in source.of("initiative"):
-        s = e.iris.of(f"initiative/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Initiative)
-        _names(e, s, r)
-        if "description_ja" in r.values:
-            e.add(s, DCTERMS.description, ja_literal(r["description_ja"]), r, "description_ja")
-        if "program" in r.values:
-            e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
-        for key in r.get("founders", ()):
-            e.add(s, SCHEMA.founder, e.iris.organization(key), r, "founders")
+        s = e.begin(e.iris.of(f"initiative/{r.key}"), r, MIRAI.Initiative)
+        e.names(s, r)
+        e.optional(s, DCTERMS.description, r, "description_ja", ja_literal)
+        e.optional(s, MIRAI.program, r, "program", e.iris.program)
+        e.each(s, SCHEMA.founder, r, "founders", e.iris.organization)
         if "founded" in r.values:
             e.add(s, SCHEMA.foundingDate, Literal(r["founded"], datatype=XSD.gYearMonth), r,
                   "founded")
-        if "member_count" in r.values:
-            e.add(s, MIRAI.memberCount, int_literal(r["member_count"]), r, "member_count")
-        if "members_as_of" in r.values:
-            e.add(s, MIRAI.asOf, _date(r["members_as_of"]), r, "members_as_of")
-        if "homepage" in r.values:
-            e.add(s, FOAF.homepage, URIRef(r["homepage"]), r, "homepage")
-        _sources(e, s, r)
+        e.optional(s, MIRAI.memberCount, r, "member_count", int_literal)
+        e.optional(s, MIRAI.asOf, r, "members_as_of", xsd_date)
+        e.optional(s, FOAF.homepage, r, "homepage", URIRef)
+        e.source_links(s, r)
 
 
 def points(e: Emitter, source: Source) -> None:
@@ -298,28 +250,23 @@ def points(e: Emitter, source: Source) -> None:
         e.add(concept, SKOS.topConceptOf, scheme)
         e.add(scheme, SKOS.hasTopConcept, concept)
     for r in records:
-        s = e.iris.of(f"point/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Point)
+        s = e.begin(e.iris.of(f"point/{r.key}"), r, MIRAI.Point)
         e.add(s, RDFS.label, ja_literal(r["text_ja"]), r, "text_ja")
         e.add(s, RDFS.label, en_literal(r["text_en"]), r, "text_en")
         e.add(s, MIRAI.pointKind, e.iris.of(f"point-kind/{r['kind']}"), r, "kind")
         e.add(s, SCHEMA.position, int_literal(r["order"]), r, "order")
-        if "program" in r.values:
-            e.add(s, MIRAI.pointOf, e.iris.program(r["program"]), r, "program")
+        e.optional(s, MIRAI.pointOf, r, "program", e.iris.program)
         if "initiative" in r.values:
             e.add(s, MIRAI.pointOf, e.iris.of(f"initiative/{r['initiative']}"), r,
                   "initiative")
         if "parent" in r.values:
             e.add(s, MIRAI.pointOf, e.iris.of(f"point/{r['parent']}"), r, "parent")
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def targets(e: Emitter, source: Source) -> None:
     for r in source.of("target"):
-        s = e.iris.of(f"target/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Target)
+        s = e.begin(e.iris.of(f"target/{r.key}"), r, MIRAI.Target)
         e.add(s, RDFS.label, ja_literal(r["text_ja"]), r, "text_ja")
         e.add(s, RDFS.label, en_literal(r["text_en"]), r, "text_en")
         e.add(s, DCTERMS.isPartOf, e.iris.of(f"initiative/{r['initiative']}"), r, "initiative")
@@ -329,27 +276,23 @@ def targets(e: Emitter, source: Source) -> None:
             # 「2万人以上」 is a minimum, not the figure to reach exactly.
             p = SCHEMA.minValue if r.get("comparison") == "at-least" else SCHEMA.value
             e.add(s, p, Literal(r["value"], datatype=XSD.decimal), r, "value")
-        if "unit_ja" in r.values:
-            e.add(s, SCHEMA.unitText, ja_literal(r["unit_ja"]), r, "unit_ja")
+        e.optional(s, SCHEMA.unitText, r, "unit_ja", ja_literal)
         _year(e, s, r, "by_end_of", MIRAI.byEndOfFiscalYear, literal=False)
         _year(e, s, r, "in_fiscal_year", literal=False)
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def statistics(e: Emitter, source: Source) -> None:
     for r in source.of("statistic"):
-        s = e.iris.of(f"statistic/{r.key}")
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Statistic)
+        s = e.begin(e.iris.of(f"statistic/{r.key}"), r, MIRAI.Statistic)
         e.add(s, RDFS.label, ja_literal(f"{r['name_ja']}（{r['year']}年）"), r, "name_ja")
         e.add(s, RDFS.label, en_literal(f"{r['name_en']} ({r['year']})"), r, "name_en")
         e.add(s, MIRAI.concerns, e.iris.of(f"point/{r['point']}"), r, "point")
         e.add(s, SCHEMA.value, Literal(r["value"], datatype=XSD.decimal), r, "value")
-        if "unit_ja" in r.values:
-            e.add(s, SCHEMA.unitText, ja_literal(r["unit_ja"]), r, "unit_ja")
-        e.add(s, MIRAI.referenceYear, Literal(str(r["year"]), datatype=XSD.gYear), r, "year")
+        e.optional(s, SCHEMA.unitText, r, "unit_ja", ja_literal)
+        e.add(s, MIRAI.referenceYear, gyear(r["year"]), r, "year")
         e.add(s, MIRAI.statedText, ja_literal(r["stated_text"]), r, "stated_text")
-        _sources(e, s, r)
+        e.source_links(s, r)
 
 
 def provenance(e: Emitter, source: Source) -> None:
@@ -377,9 +320,9 @@ def fiscal_years(e: Emitter, source: Source) -> None:
         e.add(s, RDFS.label, en_literal(f"FY{year}"))
         for alt in _alternative_labels(year, label):
             e.add(s, SKOS.altLabel, ja_literal(alt))
-        e.add(s, MIRAI.fiscalYear, Literal(str(year), datatype=XSD.gYear))
-        e.add(s, SCHEMA.startDate, _date(f"{year}-04-01"))
-        e.add(s, SCHEMA.endDate, _date(f"{year + 1}-03-31"))
+        e.add(s, MIRAI.fiscalYear, gyear(year))
+        e.add(s, SCHEMA.startDate, xsd_date(f"{year}-04-01"))
+        e.add(s, SCHEMA.endDate, xsd_date(f"{year + 1}-03-31"))
 
 
 def _alternative_labels(year: int, label: str) -> list[str]:

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, VOID
 from rdflib.term import Node
 
 from pipeline.load import Record, Source
-from pipeline.rdf import Emitter, Iris
+from pipeline.rdf import Emitter, Iris, xsd_date
 from pipeline.vocab import MIRAI
 
 if TYPE_CHECKING:  # build imports the stages, so importing it here would be a cycle
@@ -115,8 +115,7 @@ def links(e: Emitter, source: Source) -> None:
     for r in source.of("prefecture"):
         s = e.iris.prefecture(r.key)
         _code_links(e, s, r)
-        if "iso3166_2" in r.values:
-            e.add(s, MIRAI.iso3166Code, Literal(r["iso3166_2"]), r, "iso3166_2")
+        e.optional(s, MIRAI.iso3166Code, r, "iso3166_2", Literal)
         _point(e, s, r)
     for r in source.of("municipality"):
         s = e.iris.municipality(r.key)
@@ -147,7 +146,7 @@ def code_changes(e: Emitter, source: Source) -> None:
               r, "change_ja")
         e.add(event, RDFS.label, Literal(f"{r['change_en']}: {r['name_en']} ({date})", lang="en"),
               r, "change_en")
-        e.add(event, DCTERMS.date, Literal(date, datatype=XSD.date), r, "date")
+        e.add(event, DCTERMS.date, xsd_date(date), r, "date")
         e.add(event, ORG.originalOrganization, old, r, "old_code")
         e.add(event, ORG.resultingOrganization, new, r, "new_code")
         e.source_link(event, r)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
@@ -130,6 +131,14 @@ def int_literal(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
+def xsd_date(text: str) -> Literal:
+    return Literal(text, datatype=XSD.date)
+
+
+def gyear(year: int | str) -> Literal:
+    return Literal(str(year), datatype=XSD.gYear)
+
+
 def _decimal(text: str | Decimal) -> Literal:
     return Literal(str(text), datatype=XSD.decimal)
 
@@ -151,8 +160,31 @@ class Emitter:
         if record is not None and field_name is not None:
             self.origins.values.setdefault((s, p), record.where(field_name))
 
+    def begin(self, s: URIRef, record: Record, *types: URIRef) -> URIRef:
+        """Start the description of `s`: it comes from `record` and has these types."""
+        self.subject(s, record)
+        for t in types:
+            self.add(s, RDF.type, t)
+        return s
+
+    def optional(self, s: URIRef, p: URIRef, record: Record, field_name: str,
+                 make: Callable[[Any], URIRef | Literal]) -> None:
+        """(s, p, make(value)) where the record has the field."""
+        if field_name in record.values:
+            self.add(s, p, make(record[field_name]), record, field_name)
+
+    def each(self, s: URIRef, p: URIRef, record: Record, field_name: str,
+             make: Callable[[Any], URIRef | Literal]) -> None:
+        """(s, p, make(item)) for each item of a list field."""
+        for item in record.get(field_name, ()):
+            self.add(s, p, make(item), record, field_name)
+
     def source_link(self, s: URIRef, record: Record) -> None:
         self.add(s, DCTERMS.source, self.iris.source(record["source"]), record, "source")
+
+    def source_links(self, s: URIRef, record: Record) -> None:
+        """For records whose `source` is a list of sections (a fact can sit in two tables)."""
+        self.each(s, DCTERMS.source, record, "source", self.iris.source)
 
     def names(self, s: URIRef, record: Record) -> None:
         self.add(s, RDFS.label, ja_literal(record["name_ja"]), record, "name_ja")
@@ -164,12 +196,9 @@ class Emitter:
         self.add(s, MIRAI.nameReading, Literal(record["name_kana"], lang="ja-Hrkt"), record,
                  "name_kana")
         self.add(s, MIRAI.localGovernmentCode, Literal(record["code"]), record, "code")
-        if "homepage" in record.values:
-            self.add(s, FOAF.homepage, URIRef(record["homepage"]), record, "homepage")
-        if "lat" in record.values:
-            self.add(s, GEO.lat, _decimal(record["lat"]), record, "lat")
-        if "long" in record.values:
-            self.add(s, GEO.long, _decimal(record["long"]), record, "long")
+        self.optional(s, FOAF.homepage, record, "homepage", URIRef)
+        self.optional(s, GEO.lat, record, "lat", _decimal)
+        self.optional(s, GEO.long, record, "long", _decimal)
         self.source_link(s, record)
 
 
@@ -188,51 +217,35 @@ def sources(e: Emitter, source: Source) -> None:
         if "title_en" in r.values:
             e.add(s, DCTERMS.title, en_literal(r["title_en"]), r, "title_en")
             e.add(s, RDFS.label, en_literal(r["title_en"]), r, "title_en")
-        if "publisher" in r.values:
-            e.add(s, DCTERMS.publisher, e.iris.organization(r["publisher"]), r, "publisher")
-        if "creator" in r.values:
-            e.add(s, DCTERMS.creator, Literal(r["creator"]), r, "creator")
-        if "issued" in r.values:
-            e.add(s, DCTERMS.issued, Literal(r["issued"], datatype=XSD.date), r, "issued")
-        if "url" in r.values:
-            e.add(s, FOAF.page, URIRef(r["url"]), r, "url")
-        if "license" in r.values:
-            e.add(s, DCTERMS.license, URIRef(r["license"]), r, "license")
-        if "version" in r.values:
-            e.add(s, SCHEMA.version, Literal(r["version"]), r, "version")
+        e.optional(s, DCTERMS.publisher, r, "publisher", e.iris.organization)
+        e.optional(s, DCTERMS.creator, r, "creator", Literal)
+        e.optional(s, DCTERMS.issued, r, "issued", xsd_date)
+        e.optional(s, FOAF.page, r, "url", URIRef)
+        e.optional(s, DCTERMS.license, r, "license", URIRef)
+        e.optional(s, SCHEMA.version, r, "version", Literal)
 
 
 def local_governments(e: Emitter, source: Source) -> None:
     for r in source.of("prefecture"):
-        s = e.iris.prefecture(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Prefecture)
+        s = e.begin(e.iris.prefecture(r.key), r, MIRAI.Prefecture)
         e.local_names(s, r)
     for r in source.of("municipality"):
-        s = e.iris.municipality(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Municipality)
+        s = e.begin(e.iris.municipality(r.key), r, MIRAI.Municipality)
         e.local_names(s, r)
         e.add(s, MIRAI.prefecture, e.iris.prefecture(r["prefecture"]), r, "prefecture")
         e.add(s, MIRAI.municipalityKind, _KIND[r["kind"]], r, "kind")
     for r in source.of("ward"):
-        s = e.iris.ward(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Ward)
+        s = e.begin(e.iris.ward(r.key), r, MIRAI.Ward)
         e.local_names(s, r)
         e.add(s, MIRAI.city, e.iris.municipality(r["city"]), r, "city")
 
 
 def organizations(e: Emitter, source: Source) -> None:
     for r in source.of("organization"):
-        s = e.iris.organization(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.GovernmentBody)
+        s = e.begin(e.iris.organization(r.key), r, MIRAI.GovernmentBody)
         e.names(s, r)
-        if "parent" in r.values:
-            e.add(s, ORG.subOrganizationOf, e.iris.organization(r["parent"]), r, "parent")
-        if "homepage" in r.values:
-            e.add(s, FOAF.homepage, URIRef(r["homepage"]), r, "homepage")
+        e.optional(s, ORG.subOrganizationOf, r, "parent", e.iris.organization)
+        e.optional(s, FOAF.homepage, r, "homepage", URIRef)
         e.source_link(s, r)
 
 
@@ -246,9 +259,7 @@ def technologies(e: Emitter, source: Source) -> None:
         e.add(scheme, RDFS.label, label)
         e.add(scheme, SKOS.prefLabel, label)
     for r in records:
-        s = e.iris.technology(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Technology)
+        s = e.begin(e.iris.technology(r.key), r, MIRAI.Technology)
         for name, lang in (("name_ja", "ja"), ("name_en", "en")):
             e.add(s, SKOS.prefLabel, Literal(r[name], lang=lang), r, name)
             e.add(s, RDFS.label, Literal(r[name], lang=lang), r, name)
@@ -265,20 +276,16 @@ def technologies(e: Emitter, source: Source) -> None:
 
 def programs(e: Emitter, source: Source) -> None:
     for r in source.of("program"):
-        s = e.iris.program(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Program)
+        s = e.begin(e.iris.program(r.key), r, MIRAI.Program)
         e.names(s, r)
         e.add(s, MIRAI.administeredBy, e.iris.organization(r["administered_by"]), r,
               "administered_by")
-        if "part_of" in r.values:
-            e.add(s, MIRAI.partOf, e.iris.program(r["part_of"]), r, "part_of")
+        e.optional(s, MIRAI.partOf, r, "part_of", e.iris.program)
         if "subsidy_rate" in r.values:
             rate: Fraction = r["subsidy_rate"]
             e.add(s, MIRAI.subsidyRate, _decimal(Decimal(rate.numerator) / rate.denominator),
                   r, "subsidy_rate")
-        if "max_years" in r.values:
-            e.add(s, MIRAI.maxDurationYears, int_literal(r["max_years"]), r, "max_years")
+        e.optional(s, MIRAI.maxDurationYears, r, "max_years", int_literal)
         for level, name, cls, level_ja, level_en in _CAPS:
             if name not in r.values:
                 continue
@@ -295,37 +302,30 @@ def programs(e: Emitter, source: Source) -> None:
 
 def awards(e: Emitter, source: Source) -> None:
     for r in source.of("award"):
-        s = e.iris.award(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.Award)
+        s = e.begin(e.iris.award(r.key), r, MIRAI.Award)
         e.add(s, DCTERMS.title, ja_literal(r["title"]), r, "title")
         e.add(s, MIRAI.recipient, e.iris.local_government(r["recipient"]), r, "recipient")
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
-        e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
+        e.add(s, MIRAI.fiscalYear, gyear(r["fiscal_year"]), r,
               "fiscal_year")
-        if "round" in r.values:
-            e.add(s, MIRAI.selectionRound, int_literal(r["round"]), r, "round")
+        e.optional(s, MIRAI.selectionRound, r, "round", int_literal)
         e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
         e.add(s, MIRAI.requestedAmount, int_literal(r["requested_thousand_yen"] * 1000), r,
               "requested_thousand_yen")
         e.add(s, MIRAI.awardedAmount, int_literal(r["awarded_thousand_yen"] * 1000), r,
               "awarded_thousand_yen")
-        for tech in r.get("technologies", ()):
-            e.add(s, MIRAI.technology, e.iris.technology(tech), r, "technologies")
+        e.each(s, MIRAI.technology, r, "technologies", e.iris.technology)
         e.source_link(s, r)
 
 
 def totals(e: Emitter, source: Source) -> None:
     for r in source.of("reported-total"):
-        s = e.iris.total(r.key)
-        e.subject(s, r)
-        e.add(s, RDF.type, MIRAI.ReportedTotal)
+        s = e.begin(e.iris.total(r.key), r, MIRAI.ReportedTotal)
         e.names(s, r)
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
-        e.add(s, MIRAI.fiscalYear, Literal(str(r["fiscal_year"]), datatype=XSD.gYear), r,
+        e.add(s, MIRAI.fiscalYear, gyear(r["fiscal_year"]), r,
               "fiscal_year")
-        if "round" in r.values:
-            e.add(s, MIRAI.selectionRound, int_literal(r["round"]), r, "round")
+        e.optional(s, MIRAI.selectionRound, r, "round", int_literal)
         if "status" in r.values:
             e.add(s, MIRAI.awardStatus, _STATUS[r["status"]], r, "status")
         e.add(s, MIRAI.measure, _MEASURE[r["measure"]], r, "measure")
@@ -337,10 +337,8 @@ def totals(e: Emitter, source: Source) -> None:
         e.add(s, MIRAI.statedAmount, int_literal(int(stated * OKU)), r, "stated_oku_yen")
         e.add(s, MIRAI.roundingUnit, int_literal(int(unit)), r, "stated_oku_yen")
         e.add(s, MIRAI.statedText, ja_literal(f"{r['stated_oku_yen']}億円"), r, "stated_oku_yen")
-        if "stated_count" in r.values:
-            e.add(s, MIRAI.statedCount, int_literal(r["stated_count"]), r, "stated_count")
-        for part in r.get("sum_of", ()):
-            e.add(s, MIRAI.sumOf, e.iris.total(part), r, "sum_of")
+        e.optional(s, MIRAI.statedCount, r, "stated_count", int_literal)
+        e.each(s, MIRAI.sumOf, r, "sum_of", e.iris.total)
         e.source_link(s, r)
 
 
