@@ -155,6 +155,9 @@ class Engine:
         self.index = index
         self._shapes: dict[Node, Shape] = {}
         self._conforms: dict[tuple[Node, Node], bool] = {}
+        # A shape that is also a class targets its instances (pySHACL: rdfs:Class or a
+        # subclass of it declared in the shapes graph).
+        self._class_types = set(shapes.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
         for p in _UNSUPPORTED_ANYWHERE:
             if (None, p, None) in shapes:
                 raise Unsupported(f"{p} is not implemented")
@@ -304,8 +307,13 @@ class Engine:
         return self.index.objects(focus, shape.path)
 
     def results(self, shape: Shape, focus: Node) -> Iterator[Result]:
-        if shape.deactivated:
-            return
+        if not shape.deactivated:
+            yield from self._evaluate(shape, focus, nested=False)
+
+    def _evaluate(self, shape: Shape, focus: Node, nested: bool) -> Iterator[Result]:
+        """The results of `shape` on `focus`. Nested (for conformance to sh:not or a qualified
+        value shape), property shapes whose severity `allow_warnings` excuses are skipped:
+        they cannot make the node fail."""
         values = self.value_nodes(shape, focus)
         for component, check in shape.value_checks:
             for v in values:
@@ -315,8 +323,10 @@ class Engine:
             for value in focus_check(focus, values):
                 yield self._result(shape, focus, value, component)
         for prop in shape.properties:
+            if prop.deactivated or (nested and prop.severity in _EXCUSED):
+                continue
             for v in values:
-                yield from self.results(prop, v)
+                yield from self._evaluate(prop, v, nested)
 
     def _result(self, shape: Shape, focus: Node, value: Node | None,
                 component: URIRef) -> Result:
@@ -332,25 +342,9 @@ class Engine:
         if cached is None:
             self._conforms[key] = True  # a recursive reference conforms, as in pySHACL
             cached = shape.deactivated or shape.severity in _EXCUSED or not any(
-                r.severity not in _EXCUSED for r in self._nested_results(shape, node))
+                r.severity not in _EXCUSED for r in self._evaluate(shape, node, nested=True))
             self._conforms[key] = cached
         return cached
-
-    def _nested_results(self, shape: Shape, focus: Node) -> Iterator[Result]:
-        # Messages do not matter for conformance, so a nested shape may go without one.
-        values = self.value_nodes(shape, focus)
-        for component, check in shape.value_checks:
-            for v in values:
-                if not check(v):
-                    yield self._result(shape, focus, v, component)
-        for component, focus_check in shape.focus_checks:
-            for value in focus_check(focus, values):
-                yield self._result(shape, focus, value, component)
-        for prop in shape.properties:
-            if prop.deactivated or prop.severity in _EXCUSED:
-                continue
-            for v in values:
-                yield from self._nested_results(prop, v)
 
     def require_messages(self, shape: Shape, seen: set[Node]) -> None:
         """pySHACL words a message per component where a shape states none; the results of
@@ -367,8 +361,7 @@ class Engine:
         sg, index = self.sg, self.index
         found: set[Node] = set(sg.objects(node, SH.targetNode))
         classes = set(sg.objects(node, SH.targetClass))
-        class_types = set(sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
-        if any(t in class_types for t in sg.objects(node, RDF.type)):
+        if self._is_class(node):
             classes.add(node)
         for cls in classes:
             for sub in index.subclasses_of(cls):
@@ -379,11 +372,11 @@ class Engine:
             found.update(o for _, o in index.by_predicate.get(p, ()))
         return found
 
+    def _is_class(self, node: Node) -> bool:
+        return any(t in self._class_types for t in self.sg.objects(node, RDF.type))
+
     def has_targets(self, node: Node) -> bool:
-        sg = self.sg
-        class_types = set(sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}
-        return any((node, p, None) in sg for p in _TARGETS) or any(
-            t in class_types for t in sg.objects(node, RDF.type))
+        return any((node, p, None) in self.sg for p in _TARGETS) or self._is_class(node)
 
     def targeted(self) -> list[Node]:
         sg = self.sg
