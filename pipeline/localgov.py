@@ -50,7 +50,9 @@ class LocalGovReferenceError(MiraiError):
 
 
 @dataclass(frozen=True)
-class Prefecture:
+class _LocalRecord:
+    """What the reference gives for every prefecture, municipality and ward."""
+
     code: str
     name_ja: str
     name_kana: str
@@ -59,34 +61,22 @@ class Prefecture:
     homepage: str | None
     lat: str | None  # decimal text exactly as in the reference
     long: str | None
+
+
+@dataclass(frozen=True)
+class Prefecture(_LocalRecord):
     iso3166_2: str | None = None  # ISO 3166-2 subdivision code, JP-01 … JP-47
 
 
 @dataclass(frozen=True)
-class Municipality:
-    code: str
+class Municipality(_LocalRecord):
     prefecture: str
     kind: MunicipalityKind
-    name_ja: str
-    name_kana: str
-    name_en: str
-    name_latn: str
-    homepage: str | None
-    lat: str | None
-    long: str | None
 
 
 @dataclass(frozen=True)
-class Ward:
-    code: str
+class Ward(_LocalRecord):
     city: str
-    name_ja: str
-    name_kana: str
-    name_en: str
-    name_latn: str
-    homepage: str | None
-    lat: str | None
-    long: str | None
 
 
 @dataclass(frozen=True)
@@ -522,7 +512,7 @@ def _record(fields: list[tuple[str, str | None, str]]) -> str:
     return "".join(lines)
 
 
-def _common(r: Prefecture | Municipality | Ward) -> list[tuple[str, str | None, str]]:
+def _common(r: _LocalRecord) -> list[tuple[str, str | None, str]]:
     return [
         ("name_ja", r.name_ja, "text"),
         ("name_kana", r.name_kana, "text"),

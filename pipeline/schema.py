@@ -45,16 +45,31 @@ class RecordKind:
         return next((f for f in self.fields if f.name == name), None)
 
 
-_LG_FIELDS = (
+# Fields many kinds share, spelled once.
+_ID = Field("id", Kind.ID)
+_NAMES = (Field("name_ja", Kind.TEXT), Field("name_en", Kind.TEXT))
+_SOURCE = Field("source", Kind.ID, refers_to="source")
+_PROGRAM = Field("program", Kind.ID, refers_to="program")
+_FISCAL_YEAR = Field("fiscal_year", Kind.FISCAL_YEAR)
+_ROUND = Field("round", Kind.INT, required=False, maximum=99)
+_NOTES = (Field("note_ja", Kind.TEXT, required=False), Field("note_en", Kind.TEXT, required=False))
+
+# A local government's names: Japanese, reading, English, romanised.
+_LOCAL_NAMES = (
     Field("name_ja", Kind.TEXT),
     Field("name_kana", Kind.TEXT),
     Field("name_en", Kind.TEXT),
     Field("name_latn", Kind.TEXT),
+)
+_LG_FIELDS = (
+    *_LOCAL_NAMES,
     Field("homepage", Kind.URL, required=False),
     Field("lat", Kind.DECIMAL, required=False),
     Field("long", Kind.DECIMAL, required=False),
-    Field("source", Kind.ID, refers_to="source"),
+    _SOURCE,
 )
+
+_MAX_COUNT = 10**7
 
 # Ten trillion yen: far above any grant, so a figure beyond it is a typo (extra digits).
 _MAX_YEN = 10**13
@@ -72,7 +87,6 @@ _PROGRAM_DETAILS = (
     Field("listed_in", Kind.IDS, required=False, refers_to="source"),
 )
 _SOURCES = Field("source", Kind.IDS, refers_to="source")
-_MAX_COUNT = 10**7
 
 KINDS: tuple[RecordKind, ...] = (
     RecordKind(
@@ -80,7 +94,7 @@ KINDS: tuple[RecordKind, ...] = (
         "sources.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("title_ja", Kind.TEXT),
             Field("title_en", Kind.TEXT, required=False),
             Field("part_of", Kind.ID, required=False, refers_to="source"),
@@ -126,12 +140,11 @@ KINDS: tuple[RecordKind, ...] = (
         "organizations.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            _ID,
+            *_NAMES,
             Field("parent", Kind.ID, required=False, refers_to="organization"),
             Field("homepage", Kind.URL, required=False),
-            Field("source", Kind.ID, refers_to="source"),
+            _SOURCE,
         ),
     ),
     RecordKind(
@@ -139,11 +152,10 @@ KINDS: tuple[RecordKind, ...] = (
         "technologies.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            _ID,
+            *_NAMES,
             Field("broader", Kind.IDS, required=False, refers_to="technology"),
-            Field("source", Kind.ID, refers_to="source"),
+            _SOURCE,
         ),
     ),
     RecordKind(
@@ -151,9 +163,8 @@ KINDS: tuple[RecordKind, ...] = (
         "programs.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            _ID,
+            *_NAMES,
             Field("administered_by", Kind.ID, refers_to="organization"),
             Field("part_of", Kind.ID, required=False, refers_to="program"),
             Field("subsidy_rate", Kind.RATIO, required=False),
@@ -162,7 +173,7 @@ KINDS: tuple[RecordKind, ...] = (
             Field("cap_municipality_yen", Kind.INT, required=False, maximum=_MAX_YEN),
             Field("cap_core_city_yen", Kind.INT, required=False, maximum=_MAX_YEN),
             *_PROGRAM_DETAILS,
-            Field("source", Kind.ID, refers_to="source"),
+            _SOURCE,
         ),
     ),
     RecordKind(
@@ -170,10 +181,10 @@ KINDS: tuple[RecordKind, ...] = (
         "awards.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("program", Kind.ID, refers_to="program"),
-            Field("fiscal_year", Kind.FISCAL_YEAR),
-            Field("round", Kind.INT, required=False, maximum=99),
+            _ID,
+            _PROGRAM,
+            _FISCAL_YEAR,
+            _ROUND,
             Field("status", Kind.ID, choices=("new", "continuing")),
             Field("recipient", Kind.CODE, refers_to="local-government"),
             Field("title", Kind.TEXT),
@@ -182,7 +193,7 @@ KINDS: tuple[RecordKind, ...] = (
             Field("technologies", Kind.IDS, required=False, refers_to="technology"),
             Field("map_text", Kind.TEXT, required=False),
             Field("first_fiscal_year", Kind.FISCAL_YEAR, required=False),
-            Field("source", Kind.ID, refers_to="source"),
+            _SOURCE,
         ),
     ),
     RecordKind(
@@ -190,18 +201,17 @@ KINDS: tuple[RecordKind, ...] = (
         "reported-totals.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
-            Field("program", Kind.ID, refers_to="program"),
-            Field("fiscal_year", Kind.FISCAL_YEAR),
-            Field("round", Kind.INT, required=False, maximum=99),
+            _ID,
+            *_NAMES,
+            _PROGRAM,
+            _FISCAL_YEAR,
+            _ROUND,
             Field("status", Kind.ID, required=False, choices=("new", "continuing")),
             Field("measure", Kind.ID, choices=("project-cost", "national-share")),
             Field("stated_oku_yen", Kind.DECIMAL),
-            Field("stated_count", Kind.INT, required=False, maximum=10**7),
+            Field("stated_count", Kind.INT, required=False, maximum=_MAX_COUNT),
             Field("sum_of", Kind.IDS, required=False, refers_to="reported-total"),
-            Field("source", Kind.ID, refers_to="source"),
+            _SOURCE,
         ),
     ),
     # What the catalog (DCAT, VoID) says about the dataset as a whole; no triples in the dump.
@@ -210,7 +220,7 @@ KINDS: tuple[RecordKind, ...] = (
         "dataset.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("title_ja", Kind.TEXT),
             Field("title_en", Kind.TEXT),
             Field("description_ja", Kind.TEXT),
@@ -233,17 +243,14 @@ KINDS: tuple[RecordKind, ...] = (
         "code-changes.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("date", Kind.DATE),
             Field("old_code", Kind.CODE),
             Field("new_code", Kind.CODE, refers_to="municipality"),
             Field("change_ja", Kind.TEXT),
             Field("change_en", Kind.TEXT),
-            Field("name_ja", Kind.TEXT),
-            Field("name_kana", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
-            Field("name_latn", Kind.TEXT),
-            Field("source", Kind.ID, refers_to="source"),
+            *_LOCAL_NAMES,
+            _SOURCE,
         ),
     ),
 )
@@ -255,10 +262,9 @@ KINDS += (
         "program-names.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("program", Kind.ID, refers_to="program"),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            _ID,
+            _PROGRAM,
+            *_NAMES,
             Field("from", Kind.FISCAL_YEAR, required=False),
             Field("until", Kind.FISCAL_YEAR, required=False),
             _SOURCES,
@@ -269,16 +275,15 @@ KINDS += (
         "selections.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("program", Kind.ID, refers_to="program"),
+            _ID,
+            _PROGRAM,
             Field("fiscal_year", Kind.FISCAL_YEAR, required=False),
             Field("count", Kind.INT, maximum=_MAX_COUNT),
             Field("still_supported", Kind.INT, required=False, maximum=_MAX_COUNT),
             Field("ended", Kind.INT, required=False, maximum=_MAX_COUNT),
             Field("as_of", Kind.DATE, required=False),
             Field("parts", Kind.IDS, required=False, refers_to="selection"),
-            Field("note_ja", Kind.TEXT, required=False),
-            Field("note_en", Kind.TEXT, required=False),
+            *_NOTES,
             _SOURCES,
         ),
     ),
@@ -287,10 +292,9 @@ KINDS += (
         "joint-selections.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
-            Field("fiscal_year", Kind.FISCAL_YEAR),
+            _ID,
+            *_NAMES,
+            _FISCAL_YEAR,
             Field("selections", Kind.IDS, refers_to="selection"),
             Field("region_count", Kind.INT, maximum=_MAX_COUNT),
             Field("cooperating_count", Kind.INT, required=False, maximum=_MAX_COUNT),
@@ -302,16 +306,14 @@ KINDS += (
         "regions.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("joint_selection", Kind.ID, refers_to="joint-selection"),
             Field("number", Kind.INT, maximum=_MAX_COUNT),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            *_NAMES,
             Field("local_governments", Kind.IDS, refers_to="local-government"),
             Field("wards", Kind.IDS, required=False, refers_to="ward"),
             Field("district_ja", Kind.TEXT, required=False),
-            Field("note_ja", Kind.TEXT, required=False),
-            Field("note_en", Kind.TEXT, required=False),
+            *_NOTES,
             Field("selected_in", Kind.IDS, refers_to="selection"),
             Field("earlier", Kind.IDS, required=False, refers_to="program"),
             _SOURCES,
@@ -322,15 +324,14 @@ KINDS += (
         "budgets.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("program", Kind.ID, refers_to="program"),
-            Field("fiscal_year", Kind.FISCAL_YEAR),
+            _ID,
+            _PROGRAM,
+            _FISCAL_YEAR,
             Field("account", Kind.ID, required=False, choices=("initial", "supplementary")),
             Field("stated_text", Kind.TEXT),
             Field("oku_yen", Kind.DECIMAL, required=False),
             Field("qualifier", Kind.ID, choices=("stated", "share-of", "approximate")),
-            Field("note_ja", Kind.TEXT, required=False),
-            Field("note_en", Kind.TEXT, required=False),
+            *_NOTES,
             _SOURCES,
         ),
     ),
@@ -339,9 +340,8 @@ KINDS += (
         "initiatives.yaml",
         "id",
         (
-            Field("id", Kind.ID),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            _ID,
+            *_NAMES,
             Field("description_ja", Kind.TEXT, required=False),
             Field("program", Kind.ID, required=False, refers_to="program"),
             Field("founders", Kind.IDS, required=False, refers_to="organization"),
@@ -357,7 +357,7 @@ KINDS += (
         "points.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("program", Kind.ID, required=False, refers_to="program"),
             Field("initiative", Kind.ID, required=False, refers_to="initiative"),
             Field("parent", Kind.ID, required=False, refers_to="point"),
@@ -376,7 +376,7 @@ KINDS += (
         "targets.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("initiative", Kind.ID, refers_to="initiative"),
             Field("point", Kind.ID, required=False, refers_to="point"),
             Field("text_ja", Kind.TEXT),
@@ -394,10 +394,9 @@ KINDS += (
         "statistics.yaml",
         "id",
         (
-            Field("id", Kind.ID),
+            _ID,
             Field("point", Kind.ID, refers_to="point"),
-            Field("name_ja", Kind.TEXT),
-            Field("name_en", Kind.TEXT),
+            *_NAMES,
             Field("value", Kind.DECIMAL),
             Field("unit_ja", Kind.TEXT, required=False),
             Field("year", Kind.INT, maximum=2100),
