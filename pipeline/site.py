@@ -358,6 +358,10 @@ def schema_org(ix: Index, iri: str) -> dict[str, Any]:
     if names.get("en") and names.get("en") != out["name"]:
         out["alternateName"] = names["en"]
 
+    def put(key: str, value: object) -> None:
+        if value:  # schema.org markup leaves out what is not known
+            out[key] = value
+
     def ref(target: str | None, kind: str) -> dict[str, Any] | None:
         if target is None:
             return None
@@ -370,23 +374,15 @@ def schema_org(ix: Index, iri: str) -> dict[str, Any]:
     if types & {M + "Municipality", M + "Prefecture", M + "FormerMunicipality",
                 M + "GovernmentBody"}:
         out["@type"] = "GovernmentOrganization"
-        code = _first(ix, iri, M + "localGovernmentCode")
-        if code:
-            out["identifier"] = code
-        homepage = _first(ix, iri, "http://xmlns.com/foaf/0.1/homepage")
-        if homepage:
-            out["sameAs"] = homepage
-        parent = ref(_first(ix, iri, M + "prefecture")
-                     or _first(ix, iri, "http://www.w3.org/ns/org#subOrganizationOf"),
-                     "GovernmentOrganization")
-        if parent:
-            out["parentOrganization"] = parent
+        put("identifier", _first(ix, iri, M + "localGovernmentCode"))
+        put("sameAs", _first(ix, iri, "http://xmlns.com/foaf/0.1/homepage"))
+        parent = _first(ix, iri, M + "prefecture") or _first(
+            ix, iri, "http://www.w3.org/ns/org#subOrganizationOf")
+        put("parentOrganization", ref(parent, "GovernmentOrganization"))
         out["areaServed"] = {"@type": "Country", "name": "Japan"}
     elif M + "Ward" in types:
         out["@type"] = "AdministrativeArea"
-        city = ref(_first(ix, iri, M + "city"), "AdministrativeArea")
-        if city:
-            out["containedInPlace"] = city
+        put("containedInPlace", ref(_first(ix, iri, M + "city"), "AdministrativeArea"))
     elif M + "Award" in types:
         out["@type"] = "MonetaryGrant"
         out["name"] = pick(names, "ja")
@@ -394,36 +390,24 @@ def schema_org(ix: Index, iri: str) -> dict[str, Any]:
         if amount:
             out["amount"] = {"@type": "MonetaryAmount", "value": int(amount), "currency": "JPY"}
         program = _first(ix, iri, M + "program")
-        funder = ref(_first(ix, program, M + "administeredBy") if program else None,
-                     "GovernmentOrganization")
-        if funder:
-            out["funder"] = funder
-        recipient = ref(_first(ix, iri, M + "recipient"), "GovernmentOrganization")
-        if recipient:
-            out["fundedItem"] = recipient
+        put("funder", ref(_first(ix, program, M + "administeredBy") if program else None,
+                          "GovernmentOrganization"))
+        put("fundedItem", ref(_first(ix, iri, M + "recipient"), "GovernmentOrganization"))
         year = _first(ix, iri, M + "fiscalYear")
         if year:
             out["temporalCoverage"] = f"{year}-04-01/{int(year) + 1}-03-31"
     elif M + "Program" in types:
         out["@type"] = "GovernmentService"
-        provider = ref(_first(ix, iri, M + "administeredBy"), "GovernmentOrganization")
-        if provider:
-            out["provider"] = provider
+        put("provider", ref(_first(ix, iri, M + "administeredBy"), "GovernmentOrganization"))
     elif M + "Technology" in types:
         out["@type"] = "DefinedTerm"
-        scheme = _first(ix, iri, "http://www.w3.org/2004/02/skos/core#inScheme")
-        if scheme:
-            out["inDefinedTermSet"] = scheme
+        put("inDefinedTermSet", _first(ix, iri, "http://www.w3.org/2004/02/skos/core#inScheme"))
     elif "http://www.w3.org/2004/02/skos/core#ConceptScheme" in types:
         out["@type"] = "DefinedTermSet"
     elif types & {"http://xmlns.com/foaf/0.1/Document", M + "SourceSection"}:
         out["@type"] = "CreativeWork"
-        page = _first(ix, iri, "http://xmlns.com/foaf/0.1/page")
-        if page:
-            out["sameAs"] = page
-        issued = _first(ix, iri, DCT + "issued")
-        if issued:
-            out["datePublished"] = issued
+        put("sameAs", _first(ix, iri, "http://xmlns.com/foaf/0.1/page"))
+        put("datePublished", _first(ix, iri, DCT + "issued"))
     else:
         out["@type"] = "Thing"
     return out
