@@ -53,41 +53,99 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
     return "".join(lines).encode()
 
 
+class Stage:
+    """A new publication being written: a fresh directory beside `out` that `commit()` swaps
+    in for `out` in one atomic step. Left without a commit (an error, a kill), it is removed
+    and `out` stays as it was. Forked processes may write into it at the same time, each its
+    own files."""
+
+    def __init__(self, out: Path) -> None:
+        out = out.absolute()
+        if out.exists() and not out.is_dir():
+            raise BuildError(f"{out} exists and is not a directory")
+        if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+            raise BuildError(f"{out} is not empty and was not written by mirai-lod; "
+                             "refusing to replace it")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.path = out.parent / f".{out.name}.tmp-{os.getpid()}"
+        self._previous = out if (out / MARKER).exists() else None
+        self._made = {""}
+        self._exit = contextlib.ExitStack()
+
+    def __enter__(self) -> Stage:
+        self._exit.enter_context(_lock(self.out))
+        # Left behind by a build that was killed: never part of a publication.
+        for stale in self.out.parent.glob(f".{self.out.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.path.mkdir()
+        self._exit.callback(self._discard)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._exit.close()
+
+    def _discard(self) -> None:
+        if self.path.exists():
+            _remove(self.path)
+
+    def write(self, files: Mapping[str, bytes]) -> dict[str, str]:
+        """Write `files` (relative path → bytes); their SHA-256 digests, for SHA256SUMS.
+
+        A file whose bytes equal those of the same name in the previous publication is a hard
+        link to it instead: creating thousands of files costs far more than linking them (and
+        deleting the previous build then frees nothing), unchanged files keep their
+        modification time for HTTP caches, and a rebuild after a small change writes only what
+        changed. The previous files are only read, never written, so a build that fails or is
+        killed leaves them as they were."""
+        for name in files:
+            _check_name(name)
+        digests = {}
+        for name, data in files.items():
+            folder = name.rpartition("/")[0]
+            if folder not in self._made:  # each folder once, not once per file
+                (self.path / folder).mkdir(parents=True, exist_ok=True)
+                self._made.add(folder)
+            target = f"{self.path}/{name}"
+            digests[name] = hashlib.sha256(data).hexdigest()
+            if self._previous is not None and _link_if_same(f"{self._previous}/{name}",
+                                                            target, data):
+                continue
+            # os.open, not Path.write_bytes: no path object and buffered file per file.
+            # O_EXCL: never write through a name that is already there (it could be a link to
+            # a file of the previous publication, or another process's file).
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+        return digests
+
+    def commit(self) -> None:
+        """Mark, flush and swap in the new publication; the old one is then removed."""
+        (self.path / MARKER).write_bytes(b"")
+        _sync(self.path)
+        if not self.out.exists():
+            self.path.rename(self.out)
+            return
+        if not _exchange(self.path, self.out):
+            old = self.out.parent / f".{self.out.name}.tmp-old-{os.getpid()}"
+            self.out.rename(old)
+            self.path.rename(self.out)
+            self.path = old  # removed on exit, as the exchanged directory is
+
+
 def publish(out: Path, files: Mapping[str, bytes],
             writers: Sequence[Callable[[Path], None]] = ()) -> None:
     """Replace the directory `out` with `files` (relative path → bytes), plus what each of
     `writers` puts into the new directory before it is swapped in (e.g. a database)."""
-    out = out.absolute()
-    if out.exists() and not out.is_dir():
-        raise BuildError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise BuildError(f"{out} is not empty and was not written by mirai-lod; "
-                         "refusing to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(out):
-        # Left behind by a build that was killed: never part of a publication.
-        for stale in out.parent.glob(f".{out.name}.tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-        staging.mkdir()
-        try:
-            _write_files(staging, files, out if (out / MARKER).exists() else None)
-            for writer in writers:
-                writer(staging)
-            (staging / MARKER).write_bytes(b"")
-            _sync(staging)
-            if out.exists():
-                if not _exchange(staging, out):
-                    old = out.parent / f".{out.name}.tmp-old-{os.getpid()}"
-                    out.rename(old)
-                    staging.rename(out)
-                    staging = old
-            else:
-                staging.rename(out)
-                return
-        finally:
-            if staging.exists():
-                _remove(staging)
+    with Stage(out) as stage:
+        stage.write(dict(sorted(files.items())))
+        for writer in writers:
+            writer(stage.path)
+        stage.commit()
 
 
 def _check_name(name: str) -> None:
@@ -97,36 +155,6 @@ def _check_name(name: str) -> None:
     parts = name.split("/")
     if name.startswith("/") or "\0" in name or "" in parts or ".." in parts:
         raise BuildError(f"refusing to write outside the build: {name}")
-
-
-def _write_files(staging: Path, files: Mapping[str, bytes], previous: Path | None) -> None:
-    """Write `files` into `staging`. A file whose bytes equal those of the same name in the
-    `previous` publication is a hard link to it instead: creating thousands of files costs far
-    more than linking them (and deleting the previous build then frees nothing), unchanged
-    files keep their modification time for HTTP caches, and a rebuild after a small change
-    writes only what changed. The previous files are only read, never written, so a build that
-    fails or is killed leaves them as they were."""
-    made = {""}
-    for name in files:
-        _check_name(name)
-    for name, data in sorted(files.items()):
-        folder = name.rpartition("/")[0]
-        if folder not in made:  # each folder once, not once per file
-            (staging / folder).mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-        target = f"{staging}/{name}"
-        if previous is not None and _link_if_same(f"{previous}/{name}", target, data):
-            continue
-        # os.open, not Path.write_bytes: no path object and buffered file per file. O_EXCL:
-        # never write through a name that is already there (it could be a link to a file of
-        # the previous publication).
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
 
 
 def _link_if_same(old: str, new: str, data: bytes) -> bool:
