@@ -1,12 +1,14 @@
-"""Work handed to a forked child comes back whole: its value, or its exception."""
+"""Work handed to a forked child comes back whole: its value, or its exception; work shared
+with it through tickets is done exactly once."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
-from pipeline.parallel import Forked
+from pipeline.parallel import Forked, Tickets
 
 
 class Refused(Exception):
@@ -38,3 +40,48 @@ def test_a_child_that_dies_is_an_error() -> None:
 def test_without_fork_the_work_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MIRAI_LOD_NO_FORK", "1")
     assert Forked(os.getpid).result() == os.getpid()
+
+
+def test_without_fork_the_work_waits_for_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIRAI_LOD_NO_FORK", "1")
+    done: list[str] = []
+    job = Forked(lambda: done.append("job"))
+    done.append("caller")
+    job.result()
+    assert done == ["caller", "job"]
+
+
+def test_tickets_hand_each_batch_to_exactly_one_process() -> None:
+    tickets = Tickets()
+
+    def take() -> list[int]:
+        taken: list[int] = []
+        for batch in tickets:
+            taken.extend(batch)
+            time.sleep(0.001)  # both processes get a share
+        return taken
+
+    child = Forked(take)  # forked before the batches exist: it waits for them
+    tickets.issue(10_000, 7)
+    mine = take()
+    theirs = child.result()
+    tickets.close()
+    assert sorted(mine + theirs) == list(range(10_000))
+    assert mine and theirs
+
+
+def test_batches_grow_so_that_the_pipe_never_fills() -> None:
+    tickets = Tickets()
+    tickets.issue(Tickets.MAX * 10 + 3)  # would be 40,963 batches of one
+    batches = list(tickets)
+    tickets.close()
+    assert len(batches) <= Tickets.MAX
+    assert [n for b in batches for n in b] == list(range(Tickets.MAX * 10 + 3))
+
+
+def test_no_tickets_ends_the_others_wait() -> None:
+    tickets = Tickets()
+    child = Forked(lambda: list(tickets))
+    tickets.issue(0)
+    assert child.result() == []
+    tickets.close()
