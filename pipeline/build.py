@@ -6,17 +6,20 @@ import dataclasses
 import functools
 import gc
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from pipeline import catalog, examples, fingerprint, releases, servers, site, store, tables
 from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.load import Source, load
+from pipeline.parallel import Forked, Tickets
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
-from pipeline.publish import checksums, publish
+from pipeline.publish import Stage, checksums
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
 from pipeline.serialize import gzipped, jsonld, load_context, ntriples, to_oxigraph, turtle
 from pipeline.stages import STAGES
@@ -48,6 +51,11 @@ class Dataset:
         """The triples as an rdflib graph, made only for what needs one (pySHACL, rdflib's
         JSON-LD): on a million triples it takes longer than all of validation."""
         return to_graph(self.triples)
+
+    @functools.cached_property
+    def ox_triples(self) -> list[ox.Triple]:
+        """The triples as pyoxigraph terms, sorted: what the dumps and the pages are made of."""
+        return to_oxigraph(set(self.triples))
 
 
 def _quiet(_: str) -> None:
@@ -87,9 +95,7 @@ def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
 
 def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
     """The whole dataset in each format, with the ontology, shapes and validation report."""
-    # The triples, not the graph: the same set (the graph is made of them), and no output
-    # then needs the rdflib graph made at all.
-    ox_triples = to_oxigraph(set(dataset.triples))
+    ox_triples = dataset.ox_triples
     context_path = ONTOLOGY_DIR / "context.jsonld"
     return {
         f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
@@ -104,7 +110,13 @@ def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[
 
 
 Output = Callable[[Dataset, Report, Mapping[str, bytes]], dict[str, bytes]]
+# An output after the site, which reads only the names of the files before it.
+Lister = Callable[[Dataset, Report, Collection[str]], dict[str, bytes]]
 
+LISTERS: tuple[Lister, ...] = (
+    examples.example_files,
+    servers.server_files,  # after the pages: it reads which resources have one
+)
 # Each output adds files to the publication, in order; it sees the files written before it
 # (a catalog can describe the dumps). A new output is one line here.
 OUTPUTS: tuple[Output, ...] = (
@@ -113,15 +125,14 @@ OUTPUTS: tuple[Output, ...] = (
     catalog.catalog_files,
     releases.release_files,
     site.site_files,
-    examples.example_files,
-    servers.server_files,  # after the pages: it reads which resources have one
+    *LISTERS,
 )
 
 
 Writer = Callable[[Dataset, Path], None]
 
 # Each writer puts what is not a plain file (e.g. an on-disk triple store) into the new
-# publication directory before it replaces the old one.
+# publication directory before it replaces the old one. It sees the dataset, not the files.
 WRITERS: tuple[Writer, ...] = (
     store.write_store,
 )
@@ -129,24 +140,113 @@ WRITERS: tuple[Writer, ...] = (
 
 def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
                                                                                          bytes]:
+    """Every file of the publication, in memory, made by OUTPUTS in order in this process: the
+    reference that `build`'s work on two cores is tested against."""
     clock = _Clock(progress)
     files: dict[str, bytes] = {}
-    # The graphs made so far are long-lived and number in the millions of objects: left to the
-    # collector, each full collection walks them all again (a sixth of the time here). Frozen,
-    # it looks only at what the outputs make; a forked page renderer also shares them unchanged.
+    for output in OUTPUTS:
+        added = output(dataset, report, files)
+        overlap = files.keys() & added.keys()
+        if overlap:
+            raise AssertionError(f"{output.__name__} rewrites {sorted(overlap)}")
+        files.update(added)
+    files["SHA256SUMS"] = checksums(files)
+    clock.lap(f"made {len(files)} files")
+    return files
+
+
+_SITE = OUTPUTS.index(site.site_files)
+# Resource pages are handed out in batches of at least this many: small enough that the two
+# processes finish close together, large enough that taking a batch costs nothing.
+_BATCH = 16
+
+
+@dataclass
+class _Written:
+    report: Report
+    digests: dict[str, str]  # name → SHA-256 of every file written
+
+
+def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
+                progress: Progress) -> _Written:
+    """Validation and the outputs before the site; then resource pages, until none are left.
+    Stops after validation when it finds errors."""
+    report = check(dataset, progress)
+    if not report.conforms:
+        return _Written(report, {})
+    files: dict[str, bytes] = {}
+    for output in OUTPUTS[:_SITE]:
+        added = output(dataset, report, files)
+        _no_overlap(output, files.keys(), added.keys())
+        files.update(added)
+    digests = stage.write(files)
+    del files
+    digests.update(_page_lane(stage, pages, tickets))
+    return _Written(report, digests)
+
+
+def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
+    digests: dict[str, str] = {}
+    for batch in tickets:
+        digests.update(stage.write(pages.render(pages.paths[batch.start:batch.stop])))
+    return digests
+
+
+def _no_overlap(output: Output | Lister, before: AbstractSet[str], added: AbstractSet[str]) -> None:
+    if before & added:
+        raise AssertionError(f"{output.__name__} rewrites {sorted(before & added)}")
+
+
+def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> Report:
+    """Validate, then write into `stage` the files `render_files` makes, on both cores.
+
+    A forked process validates and makes the outputs before the site (dumps, tables, catalog)
+    while this one runs WRITERS (the store) and renders resource pages; the pages are handed
+    out in batches to whichever process is free. Last, here, the outputs that list what the others
+    wrote (home page, listings, sitemap, server configuration) and SHA256SUMS.
+
+    Pages are rendered before validation has finished: when it finds errors, ValidationFailed
+    is raised (and nothing is published) even where rendering failed on the invalid data."""
+    clock = _Clock(progress)
+    pages = site.ResourcePages(dataset)
+    tickets = Tickets()
+    # The collector would walk the millions of long-lived objects again and again; frozen, it
+    # looks only at what rendering makes, and a forked process shares them unchanged.
     gc.freeze()
     try:
-        for output in OUTPUTS:
-            added = output(dataset, report, files)
-            overlap = files.keys() & added.keys()
-            if overlap:
-                raise AssertionError(f"{output.__name__} rewrites {sorted(overlap)}")
-            files.update(added)
+        first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress))
+        error: Exception | None = None
+        digests: dict[str, str] = {}
+        try:
+            tickets.issue(len(pages.paths), _BATCH)
+            # Here, not in the forked process: a database's threads left in the parent by an
+            # earlier store (in a long-lived process) could hold locks a child never gets.
+            for writer in WRITERS:
+                writer(dataset, stage.path)
+            digests = _page_lane(stage, pages, tickets)
+        except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
+            tickets.cancel()  # the other process renders no more pages
+            error = failed
+        written = first.result()
     finally:
         gc.unfreeze()
-    files["SHA256SUMS"] = checksums(files)
-    clock.lap(f"wrote {len(files)} files")
-    return files
+        tickets.close()
+    if not written.report.conforms:
+        raise ValidationFailed(written.report)
+    if error is not None:
+        raise error
+    digests.update(written.digests)
+    names = set(digests)
+    later = site.site_files(dataset, written.report, names, pages)
+    for lister in LISTERS:
+        added = lister(dataset, written.report, names | later.keys())
+        _no_overlap(lister, names | later.keys(), added.keys())
+        later.update(added)
+    digests.update(stage.write(later))
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
+    stage.write({"SHA256SUMS": sums.encode()})
+    clock.lap(f"wrote {len(digests) + 1} files")
+    return written.report
 
 
 def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
@@ -159,14 +259,10 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
     inputs = fingerprint.fingerprint(source_dir, base, release)
     dataset = dataclasses.replace(assemble(source_dir, base, progress), release=release,
                                   previous=out)
-    report = check(dataset, progress)
-    if not report.conforms:
-        raise ValidationFailed(report)
-    files = render_files(dataset, report, progress)
-    writers = [functools.partial(writer, dataset) for writer in WRITERS]
-    # Not in WRITERS, which see only the dataset: the record also needs the fingerprint and the
-    # report. Last, so that it lists what the other writers made.
-    writers.append(functools.partial(fingerprint.write_record, inputs, report, source_dir))
-    publish(out, files, writers)
+    with Stage(out) as stage:
+        report = render_into(stage, dataset, progress)
+        # Last, so that it lists what the other writers made.
+        fingerprint.write_record(inputs, report, source_dir, stage.path)
+        stage.commit()
     progress(f"published {out}")
     return report

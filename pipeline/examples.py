@@ -4,7 +4,7 @@ the endpoint's query page."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +50,7 @@ def read(directory: Path) -> list[Example]:
             for path in sorted(directory.glob("*.rq"))]
 
 
-def example_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                          bytes]:
+def example_files(dataset: Dataset, report: Report, files: Collection[str]
+                  ) -> dict[str, bytes]:
     """Output (build.OUTPUTS): the example queries, as they are in the project."""
     return {f"{PUBLISHED}/{e.name}.rq": e.text.encode() for e in read(QUERIES_DIR)}

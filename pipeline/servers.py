@@ -15,7 +15,7 @@ w3id.org: only mod_rewrite conditions are available there, so its rules choose b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from pipeline import conneg
@@ -363,8 +363,8 @@ def w3id_htaccess(site: str = DEFAULT_SITE, base: str = "https://w3id.org/mirai-
 
 # --- the build output ------------------------------------------------------------------------
 
-def server_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                      bytes]:
+def server_files(dataset: Dataset, report: Report, files: Collection[str]
+                 ) -> dict[str, bytes]:
     """`.htaccess` with a type map per resource, `nginx.conf`, and the w3id.org rules."""
     del report
     base = dataset.iris.base

@@ -10,10 +10,9 @@ link between pages is relative, so the site works under any base and at any host
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -22,11 +21,10 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib.collection import Collection as RdfList
 from rdflib.namespace import OWL, RDF, SH
 
 from pipeline import catalog, charts, links
-from pipeline.parallel import Forked
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import PREFIXES
 from pipeline.serialize import ntriples, to_oxigraph, turtle
@@ -49,7 +47,6 @@ AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "sta
            M + "roundingUnit"}
 # rdf:type and the names first, the sources last; the rest by their English label.
 FIRST = (RDF_TYPE, RDFS_LABEL, SKOS_PREF, DCT + "title")
-DUMP_NT = "download/mirai-lod.nt.gz"  # written by pipeline.build.dumps, before the site
 FORMATS = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
 SITE_PREFIXES: dict[str, str] = {
     **PREFIXES, "owl": str(OWL), "sh": str(SH),
@@ -671,7 +668,7 @@ def shapes_page(root: str) -> dict[str, Any]:
             return {"href": href, "text": qname(text), "lang": "", "code": False}
         if isinstance(node, BNode):
             if (node, RDF.first, None) in g:
-                items = [show(i)["text"] for i in Collection(g, node)]
+                items = [show(i)["text"] for i in RdfList(g, node)]
                 text = "( " + " ".join(items) + " )"
             else:
                 text = "[ " + " ; ".join(f"{qname(str(p))} {show(o)['text']}"
@@ -702,64 +699,83 @@ def shapes_page(root: str) -> dict[str, Any]:
 # --- the output -------------------------------------------------------------------------------
 
 
-def dataset_triples(dataset: Dataset, files: Mapping[str, bytes]) -> list[ox.Triple]:
-    """The triples, sorted as to_oxigraph sorts them. Read back from the N-Triples dump when it
-    was written before (already sorted, and pyoxigraph parses it many times faster than the
-    rdflib terms convert); converted otherwise."""
-    dump = files.get(DUMP_NT)
-    if dump is not None:
-        return list(ox.parse(gzip.decompress(dump), format=ox.RdfFormat.N_TRIPLES))
-    # The emitted list, not the rdflib graph: iterating the graph costs more than the set.
-    return to_oxigraph(set(dataset.triples))
+class ResourcePages:
+    """The page and the four machine representations of every resource: most of the site, and
+    each resource independent of the others, so that any process can render any batch of them
+    (in the order of `paths`). What they need is made on first use, in the process using it."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.base = dataset.iris.base
+
+    @functools.cached_property
+    def triples(self) -> list[ox.Triple]:
+        return self.dataset.ox_triples
+
+    @functools.cached_property
+    def ix(self) -> Index:
+        return index(self.triples, self.base)
+
+    @functools.cached_property
+    def terms(self) -> Terms:
+        return load_terms()
+
+    @functools.cached_property
+    def site(self) -> Site:
+        return Site(self.ix, self.terms)
+
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        return environment()
+
+    @functools.cached_property
+    def ontology_triples(self) -> list[ox.Triple]:
+        return to_oxigraph(self.terms.ontology)
+
+    @functools.cached_property
+    def ontology_labels(self) -> dict[str, list[ox.Triple]]:
+        labels: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in self.ontology_triples:
+            if t.predicate.value == RDFS_LABEL:
+                labels[subject_iri(t)].append(t)
+        return labels
+
+    @functools.cached_property
+    def paths(self) -> list[str]:
+        return sorted(self.ix.docs)
+
+    def render(self, paths: Iterable[str]) -> dict[str, bytes]:
+        page = self.env.get_template("resource.html")
+        made: dict[str, bytes] = {}
+        for path in paths:
+            made[f"{path}.html"] = page.render(p=resource_page(self.site, path),
+                                               base=self.base).encode()
+            made.update(representations(path, description(self.ix, path, self.ontology_labels),
+                                        PREFIXES))
+        return made
 
 
-def in_two_processes(work: Callable[[list[str]], dict[str, bytes]], items: list[str]
-                     ) -> dict[str, bytes]:
-    """`work(items)`, with the second half of the items done on the other CPU. The result is
-    the same dict, in the same order, as one call would give."""
-    half = len(items) // 2
-    second = Forked(lambda: work(items[half:]))
-    out = work(items[:half])
-    out.update(second.result())
-    return out
-
-
-def site_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
+def site_files(dataset: Dataset, report: Report, files: Collection[str],
+               pages: ResourcePages | None = None) -> dict[str, bytes]:
     """Every page of the site and the four machine representations next to each resource
-    page; files another output already wrote (e.g. the catalog's) are left to it."""
+    page; files another output already wrote (`files`, e.g. the catalog's) are left to it.
+    Given `pages`, whose resource pages were written already, only the rest."""
     del report
     base = dataset.iris.base
-    terms = load_terms()
-    ox_triples = dataset_triples(dataset, files)
-    ix = index(ox_triples, base)
-    site = Site(ix, terms)
-    env = environment()
-    ontology_triples = to_oxigraph(terms.ontology)
-    ontology_labels: dict[str, list[ox.Triple]] = defaultdict(list)
-    for t in ontology_triples:
-        if t.predicate.value == RDFS_LABEL:
-            ontology_labels[subject_iri(t)].append(t)
     out: dict[str, bytes] = {}
 
     def put(name: str, data: bytes) -> None:
         if name not in files:
             out[name] = data
 
-    page = env.get_template("resource.html")
-
-    def resource_files(paths: list[str]) -> dict[str, bytes]:
-        made: dict[str, bytes] = {}
-        for path in paths:
-            made[f"{path}.html"] = page.render(p=resource_page(site, path), base=base).encode()
-            made.update(representations(path, description(ix, path, ontology_labels),
-                                        PREFIXES))
-        return made
-
+    if pages is None:
+        pages = ResourcePages(dataset)
+        for name, made in pages.render(pages.paths).items():
+            put(name, made)
+    ix, site, env, terms = pages.ix, pages.site, pages.env, pages.terms
     segments: dict[str, list[str]] = defaultdict(list)
-    for path in sorted(ix.docs):
+    for path in pages.paths:
         segments[path.split("/", 1)[0]].append(path)
-    for name, made in in_two_processes(resource_files, sorted(ix.docs)).items():
-        put(name, made)
 
     listing_template = env.get_template("listing.html")
     classes = []
@@ -781,7 +797,7 @@ def site_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> 
         "root": "", "classes": classes, "charts": award_charts(site, ""),
         "map": local_government_map(site, ""), "documents": len(ix.docs),
         "selections": selection_chart(site),
-        "triples": len(ox_triples), "files": sorted(files),
+        "triples": len(pages.triples), "files": sorted(files),
         "schema": script_json(catalog.dataset_jsonld(dataset)),
         "example": next((ix.base + p for p in sorted(ix.docs) if p.startswith("award/")),
                         ix.base + min(ix.docs, default="")),
@@ -789,7 +805,7 @@ def site_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> 
     put("index.html", env.get_template("home.html").render(p=home, base=base).encode())
     put("ontology.html", env.get_template("ontology.html").render(
         p=ontology_page(terms, ""), base=base).encode())
-    for name, rdf_bytes in representations("ontology", ontology_triples,
+    for name, rdf_bytes in representations("ontology", pages.ontology_triples,
                                            SITE_PREFIXES).items():
         put(name, rdf_bytes)
     put("shapes.html", env.get_template("shapes.html").render(p=shapes_page(""),

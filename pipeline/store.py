@@ -15,7 +15,6 @@ covered.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,12 +55,13 @@ def data_graph(base: str, version: str) -> str:
 
 
 def write_store(dataset: Dataset, publication: Path) -> None:
-    """Writer (build.WRITERS): bulk-load the N-Triples dump and the ontology into
-    `publication/store/`. Runs after the plain files are in `publication`."""
+    """Writer (build.WRITERS): bulk-load the dataset (the triples of the N-Triples dump) and
+    the ontology into `publication/store/`."""
+    from pipeline.serialize import ntriples  # here: the query processes import this module
+
     graph = ox.NamedNode(data_graph(dataset.iris.base, version_of(dataset)))
     store = ox.Store(str(publication / STORE_DIR))
-    store.bulk_load(gzip.decompress((publication / NT_DUMP).read_bytes()),
-                    format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    store.bulk_load(ntriples(dataset.ox_triples), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     store.bulk_load(path=ONTOLOGY_DIR / "mirai.ttl", format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(ONTOLOGY_IRI))
     store.flush()

@@ -15,7 +15,8 @@ from pyld import jsonld
 from pyshacl import validate
 from rdflib import BNode, Graph
 
-from pipeline.build import DUMP, ValidationFailed, build
+from pipeline import site
+from pipeline.build import DUMP, ValidationFailed, assemble, build, check, render_files
 from pipeline.errors import BuildError
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import DEFAULT_BASE
@@ -151,7 +152,8 @@ def test_failed_build_keeps_previous_build(out: Path, tmp_path: Path) -> None:
         build(src, previous, DEFAULT_BASE)
     after = {p: p.read_bytes() for p in previous.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "src"]
+    # Nothing left beside it but the lock every build takes.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build", "src"]
 
 
 def test_refuses_to_replace_a_foreign_directory(tmp_path: Path) -> None:
@@ -177,3 +179,50 @@ def test_separate_processes_give_identical_bytes(tmp_path: Path) -> None:
                        env={**os.environ, "PYTHONHASHSEED": seed})
         digests.append((out / "SHA256SUMS").read_bytes())
     assert digests[0] == digests[1]
+
+
+def published_files(out: Path) -> dict[str, bytes]:
+    """Every plain file of a publication but the store's and the build record."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.relative_to(out).parts[0] != "store"
+            and not p.name.startswith(".mirai-lod")}
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_the_build_on_two_cores_writes_what_one_process_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str) -> None:
+    """`build` shares validation, outputs and pages between two processes and writes as it
+    goes; `render_files` makes every output in order, in memory. The files must be the same."""
+    monkeypatch.setenv("MIRAI_LOD_NO_FORK", "0" if fork == "1" else "1")
+    out = tmp_path / "build"
+    build(BASE, out, DEFAULT_BASE)
+    dataset = assemble(BASE, DEFAULT_BASE)
+    expected = render_files(dataset, check(dataset))
+    written = published_files(out)
+    assert sorted(written) == sorted(expected)
+    assert [name for name in expected if written[name] != expected[name]] == []
+
+
+def test_invalid_data_is_reported_even_when_a_page_fails_on_it(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages render while validation runs: an error rendering invalid data must not hide
+    validation's findings, and nothing is published."""
+    def broken(self: site.ResourcePages, paths: object) -> dict[str, bytes]:
+        raise KeyError("a value the shapes require")
+
+    monkeypatch.setattr(site.ResourcePages, "render", broken)
+    src = tmp_path / "src"
+    shutil.copytree(BASE, src)
+    awards = src / "awards.yaml"
+    awards.write_text(awards.read_text().replace("awarded_thousand_yen: 18500",
+                                                 "awarded_thousand_yen: 37001"))
+    previous = tmp_path / "build"
+    shutil.copytree(out, previous)
+    before = published_files(previous)
+    with pytest.raises(ValidationFailed):
+        build(src, previous, DEFAULT_BASE)
+    # Valid data: the rendering error itself.
+    with pytest.raises(KeyError, match="a value the shapes require"):
+        build(BASE, previous, DEFAULT_BASE)
+    assert published_files(previous) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build", "src"]
