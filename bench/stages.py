@@ -1,6 +1,7 @@
 """One measured build of a source tree, stage by stage; prints one JSON object.
 
-Run by bench/run.py in a fresh process per measurement, so peak memory is the build's own.
+Run by bench/run.py in a fresh process per measurement, so peak memory is the build's own. The
+stages are those of `pipeline.build.build`, called one by one to time them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from pipeline import build as b
 from pipeline.load import load
-from pipeline.publish import checksums, publish
+from pipeline.publish import Stage
 from pipeline.rdf import DEFAULT_BASE, Iris, to_triples
 from pipeline.stages import STAGES
 
@@ -39,21 +40,17 @@ def main(source: Path, out: Path) -> None:
     triples, origins = to_triples(records, iris, STAGES)
     dataset = b.Dataset(records, triples, origins, iris)
     timed("rdf", t, c)
-    t, c = time.perf_counter(), cpu()
-    report = b.check(dataset)
-    timed("validate", t, c)
-    files: dict[str, bytes] = {}
-    for output in b.OUTPUTS:
+    with Stage(out) as stage:
         t, c = time.perf_counter(), cpu()
-        files.update(output(dataset, report, files))
-        timed(f"output:{output.__module__.rsplit('.', 1)[-1]}.{output.__name__}", t, c)
-    files["SHA256SUMS"] = checksums(files)
-    t, c = time.perf_counter(), cpu()
-    publish(out, files, [lambda d, w=w: w(dataset, d) for w in b.WRITERS])  # type: ignore[misc]
-    timed("publish (files and writers)", t, c)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"triples": len(triples), "stages": stages,
-                      "conforms": report.conforms, "peak_mib": peak_kib / 1024}))
+        report = b.render_into(stage, dataset)
+        timed("validate, outputs, pages, store", t, c)
+        t, c = time.perf_counter(), cpu()
+        stage.commit()
+        timed("flush and swap in", t, c)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"triples": len(triples), "stages": stages, "conforms": report.conforms,
+                      "peak_mib": own / 1024, "child_peak_mib": children / 1024}))
 
 
 if __name__ == "__main__":
