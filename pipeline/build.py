@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,23 @@ class _Clock:
         self.start = now
 
 
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """For making what lives as long as the build (records, triples, indexes): the cyclic
+    collector is off meanwhile (it would scan the growing heap again and again: half the time
+    of loading 100k triples), and what was made is frozen at the end, so that no later
+    collection scans it and a forked process shares its memory pages unchanged. `build` thaws
+    it when done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Dataset:
     clock = _Clock(progress)
     source = load(source_dir)
@@ -87,7 +105,7 @@ def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Datase
 def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
     clock = _Clock(progress)
     report = validate_graph(dataset.triples, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
-                            dataset.origins)
+                            dataset.origins, dataset.ox_triples)
     clock.lap(f"validated: {report.count('error')} error(s), {report.count('warning')} "
               "warning(s)")
     return report
@@ -163,8 +181,11 @@ _BATCH = 16
 
 @dataclass
 class _Written:
+    """What the forked process did: its findings, and the SHA-256 of each file it wrote."""
+
     report: Report
-    digests: dict[str, str]  # name → SHA-256 of every file written
+    outputs: dict[str, str]  # by the outputs before the site
+    pages: dict[str, str]  # resource pages, their representations and type maps
 
 
 def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
@@ -173,22 +194,25 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     Stops after validation when it finds errors."""
     report = check(dataset, progress)
     if not report.conforms:
-        return _Written(report, {})
+        return _Written(report, {}, {})
     files: dict[str, bytes] = {}
     for output in OUTPUTS[:_SITE]:
         added = output(dataset, report, files)
         _no_overlap(output, files.keys(), added.keys())
         files.update(added)
-    digests = stage.write(files)
+    outputs = stage.write(files)
     del files
-    digests.update(_page_lane(stage, pages, tickets))
-    return _Written(report, digests)
+    return _Written(report, outputs, _page_lane(stage, pages, tickets))
 
 
 def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
+    """Resource pages and their representations, a batch at a time, with their type maps
+    (which servers.server_files would otherwise make at the end, one process alone)."""
     digests: dict[str, str] = {}
     for batch in tickets:
-        digests.update(stage.write(pages.render(pages.paths[batch.start:batch.stop])))
+        made = pages.render(pages.paths[batch.start:batch.stop])
+        made.update(servers.type_maps(made))
+        digests.update(stage.write(made))
     return digests
 
 
@@ -201,46 +225,47 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
     """Validate, then write into `stage` the files `render_files` makes, on both cores.
 
     A forked process validates and makes the outputs before the site (dumps, tables, catalog)
-    while this one runs WRITERS (the store) and renders resource pages; the pages are handed
-    out in batches to whichever process is free. Last, here, the outputs that list what the others
-    wrote (home page, listings, sitemap, server configuration) and SHA256SUMS.
+    while this one runs WRITERS (the store) and makes the site's listings; then both render
+    resource pages, handed out in batches to whichever process is free. Last, here, the pages
+    and outputs that list what the others wrote (home page, server configuration) and
+    SHA256SUMS.
 
     Pages are rendered before validation has finished: when it finds errors, ValidationFailed
     is raised (and nothing is published) even where rendering failed on the invalid data."""
     clock = _Clock(progress)
     pages = site.ResourcePages(dataset)
     tickets = Tickets()
-    # The collector would walk the millions of long-lived objects again and again; frozen, it
-    # looks only at what rendering makes, and a forked process shares them unchanged.
-    gc.freeze()
     try:
         first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress))
         error: Exception | None = None
-        digests: dict[str, str] = {}
+        other: dict[str, str] = {}
+        own_pages: dict[str, str] = {}
         try:
-            tickets.issue(len(pages.paths), _BATCH)
+            with long_lived():
+                tickets.issue(len(pages.paths), _BATCH)
             # Here, not in the forked process: a database's threads left in the parent by an
             # earlier store (in a long-lived process) could hold locks a child never gets.
             for writer in WRITERS:
                 writer(dataset, stage.path)
-            digests = _page_lane(stage, pages, tickets)
+            other = stage.write(site.other_files(pages))
+            own_pages = _page_lane(stage, pages, tickets)
         except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
             tickets.cancel()  # the other process renders no more pages
             error = failed
         written = first.result()
     finally:
-        gc.unfreeze()
         tickets.close()
     if not written.report.conforms:
         raise ValidationFailed(written.report)
     if error is not None:
         raise error
-    digests.update(written.digests)
-    names = set(digests)
-    later = site.site_files(dataset, written.report, names, pages)
+    digests = {**written.outputs, **other, **own_pages, **written.pages}
+    later = {"index.html": site.home_page(pages, written.outputs.keys())}
+    # The listers see every file but the resource pages', whose type maps are written already.
+    shown = written.outputs.keys() | other.keys()
     for lister in LISTERS:
-        added = lister(dataset, written.report, names | later.keys())
-        _no_overlap(lister, names | later.keys(), added.keys())
+        added = lister(dataset, written.report, shown | later.keys())
+        _no_overlap(lister, digests.keys() | later.keys(), added.keys())
         later.update(added)
     digests.update(stage.write(later))
     sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
@@ -257,12 +282,16 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
     before the source is read: a source edited during the build then differs from the record,
     and the next build does the work again instead of keeping a stale publication."""
     inputs = fingerprint.fingerprint(source_dir, base, release)
-    dataset = dataclasses.replace(assemble(source_dir, base, progress), release=release,
-                                  previous=out)
-    with Stage(out) as stage:
-        report = render_into(stage, dataset, progress)
-        # Last, so that it lists what the other writers made.
-        fingerprint.write_record(inputs, report, source_dir, stage.path)
-        stage.commit()
+    try:
+        with long_lived():
+            dataset = dataclasses.replace(assemble(source_dir, base, progress),
+                                          release=release, previous=out)
+        with Stage(out) as stage:
+            report = render_into(stage, dataset, progress)
+            # Last, so that it lists what the other writers made.
+            fingerprint.write_record(inputs, report, source_dir, stage.path)
+            stage.commit()
+    finally:
+        gc.unfreeze()
     progress(f"published {out}")
     return report

@@ -26,6 +26,8 @@ from pipeline.rdf import PREFIXES
 from pipeline.serialize import jsonld, ntriples, to_oxigraph, turtle
 from pipeline.vocab import MIRAI
 
+_RDF_TYPE = RDF.type  # a module constant: each RDF.type looks the name up again
+
 if TYPE_CHECKING:
     from pipeline.build import Dataset
     from pipeline.validate import Report
@@ -423,7 +425,7 @@ class _Statistics:
         for s, p, o in unique:
             self.per_subject[s] += 1
             self.objects.add(o)
-            if p == RDF.type:
+            if p == _RDF_TYPE:
                 self.members[o].add(s)
                 if str(s).startswith(base):
                     self.entities.add(s)

@@ -198,7 +198,8 @@ def write_record(digest: str, report: Report, source_dir: Path, staging: Path) -
         "format": FORMAT,
         "fingerprint": digest,
         "sums": hashlib.sha256(sums).hexdigest(),
-        "sizes": {name: (staging / name).stat().st_size for name in names},
+        # os.stat: a Path per file would double the time of this loop.
+        "sizes": {name: os.stat(f"{staging}/{name}").st_size for name in names},  # noqa: PTH116
         "entries": sorted(entry.name for entry in staging.iterdir()),
         "findings": [vars(finding) for finding in findings(report, source_dir)],
     }

@@ -114,7 +114,10 @@ class Stage:
             # os.open, not Path.write_bytes: no path object and buffered file per file.
             # O_EXCL: never write through a name that is already there (it could be a link to
             # a file of the previous publication, or another process's file).
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                raise BuildError(f"{name} is written twice in one build") from None
             try:
                 view = memoryview(data)
                 while view:

@@ -19,6 +19,9 @@ from rdflib.term import Node
 
 from pipeline.rdf import Triple, to_graph
 
+# Module constants: each RDF.first looks the name up again.
+_RDF_FIRST, _RDF_NIL = RDF.first, RDF.nil
+
 
 def to_oxigraph(triples: Iterable[Triple] | Graph) -> list[ox.Triple]:
     out = []
@@ -88,7 +91,7 @@ def _nodes(data: Graph | list[Triple], context: dict[str, Any]) -> list[dict[str
     for s, p, o in data:
         if isinstance(s, BNode) or isinstance(o, BNode):
             raise TypeError("blank nodes are not published")
-        if p == RDF.first or o == RDF.nil:
+        if p == _RDF_FIRST or o == _RDF_NIL:
             return None
         by_subject.setdefault(s, {}).setdefault(p, {})[o] = None
     converter = Converter(Context(context), False, False)

@@ -373,7 +373,14 @@ def server_files(dataset: Dataset, report: Report, files: Collection[str]
         "nginx.conf": nginx_conf(),
         "w3id/mirai-lod.htaccess": w3id_htaccess(DEFAULT_SITE, base),
     }
-    for path in resource_paths(files):
-        out[f"{path}.var"] = type_map(path, [r.extension for r in conneg.REPRESENTATIONS
-                                             if f"{path}.{r.extension}" in files])
+    out.update(type_maps(files))
     return out
+
+
+def type_maps(files: Collection[str]) -> dict[str, bytes]:
+    """The type map of every resource among `files`, from the representations among them. A
+    build that writes a resource's page and representations together can write its type map
+    with them: it depends on nothing else."""
+    return {f"{path}.var": type_map(path, [r.extension for r in conneg.REPRESENTATIONS
+                                           if f"{path}.{r.extension}" in files])
+            for path in resource_paths(files)}

@@ -16,11 +16,9 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from pipeline import shacl_core
 from pipeline.errors import MiraiError
 from pipeline.parallel import Forked
 
@@ -74,6 +72,7 @@ def findings_from_report(report: Graph) -> list[Finding]:
 
 
 def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
+    from pyshacl import validate as pyshacl_validate  # here: importing it takes a tenth of a second
     _conforms, report, _text = pyshacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
         allow_warnings=True)
@@ -84,10 +83,12 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
 
 
 def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
-             ontology: Graph) -> list[Finding]:
+             ontology: Graph, ox_data: Iterable[ox.Triple] | None = None) -> list[Finding]:
     """Every result of `shapes` on `data` with `ontology` mixed in. `data` may be a plain
     collection of triples: read much faster than an rdflib graph, which is then made only if
     pySHACL is needed."""
+    from pipeline import shacl_core  # here: it imports pySHACL, needed only by validation
+
     core = Graph()
     for triple in shapes:
         if triple[1] != SH.sparql:
@@ -95,7 +96,7 @@ def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
     for prefix, namespace in shapes.namespaces():
         core.bind(prefix, namespace)
     # The SPARQL-based constraints run on the other core meanwhile.
-    sparql = Forked(lambda: list(_sparql_findings(data, shapes, ontology)))
+    sparql = Forked(lambda: list(_sparql_findings(data, shapes, ontology, ox_data)))
     try:
         results = shacl_core.evaluate((data, ontology), core)
         findings = [Finding(r.focus, r.path, r.value, r.severity, r.messages, r.shape,
@@ -139,11 +140,13 @@ def _from_ox(term: object) -> Node:
     raise TypeError(term)
 
 
-def _store(graphs: Iterable[Iterable[tuple[Node, Node, Node]]]) -> ox.Store:
+def _store(graphs: Iterable[Iterable[tuple[Node, Node, Node]]],
+           ox_triples: Iterable[ox.Triple] = ()) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
         for graph in graphs for s, p, o in graph)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples)
     return store
 
 
@@ -187,11 +190,14 @@ def _fill(template: str, solution: ox.QuerySolution) -> str:
 
 
 def _sparql_findings(data: Iterable[tuple[Node, Node, Node]], shapes: Graph,
-                     ontology: Graph) -> Iterator[Finding]:
+                     ontology: Graph, ox_data: Iterable[ox.Triple] | None = None
+                     ) -> Iterator[Finding]:
     links = sorted(shapes.subject_objects(SH.sparql), key=lambda so: (str(so[0]), str(so[1])))
     if not links:
         return
-    store = _store((data, ontology))
+    # The data as pyoxigraph terms where the caller has them: converting costs more than the
+    # queries.
+    store = _store((ontology,), ox_data) if ox_data is not None else _store((data, ontology))
     for shape, constraint in links:
         if (constraint, SH.deactivated, Literal(True)) in shapes or (
                 shape, SH.deactivated, Literal(True)) in shapes:

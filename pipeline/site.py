@@ -495,17 +495,20 @@ def listing(site: Site, segment: str, paths: list[str]) -> dict[str, Any]:
             cells.append(site.value(p, values[0], root) if values else {"text": "", "sort": ""})
         rows.append({"href": f"{root}{path}.html", "ja": pick(names, "ja") or path,
                      "en": names.get("en", ""), "path": path, "types": types, "cells": cells})
-    # Named after the commonest type of its resources (ties by IRI): "municipality/" lists
-    # 市区町村 even though a former municipality is among them.
+    return {"root": root, "segment": segment, "rows": rows, **segment_names(site, segment, paths),
+            "columns": [site.prop(p, root) for p in columns]}
+
+
+def segment_names(site: Site, segment: str, paths: list[str]) -> dict[str, str]:
+    """A listing's title: the names of the commonest type of its resources (ties by IRI), so
+    "municipality/" lists 市区町村 even though a former municipality is among them."""
     counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for t in row["types"]:
-            counts[t["iri"]] += 1
+    for path in paths:
+        for t in site.ix.by_subject.get(site.ix.base + path, {}).get(RDF_TYPE, ()):
+            counts[t.value] += 1
     main = min(counts, key=lambda t: (-counts[t], t)) if counts else None
     names = site.terms.of(main) if main else {"en": segment}
-    return {"root": root, "segment": segment, "rows": rows,
-            "ja": pick(names, "ja"), "en": pick(names, "en"),
-            "columns": [site.prop(p, root) for p in columns]}
+    return {"ja": pick(names, "ja"), "en": pick(names, "en")}
 
 
 def award_charts(site: Site, root: str) -> dict[str, Any]:
@@ -744,6 +747,16 @@ class ResourcePages:
     def paths(self) -> list[str]:
         return sorted(self.ix.docs)
 
+    @functools.cached_property
+    def segments(self) -> dict[str, list[str]]:
+        """The paths of each segment that has a listing page, by segment."""
+        segments: dict[str, list[str]] = defaultdict(list)
+        for path in self.paths:
+            segment = path.split("/", 1)[0]
+            if segment in self.site.listed:  # not a single resource at the segment itself
+                segments[segment].append(path)
+        return dict(sorted(segments.items()))
+
     def render(self, paths: Iterable[str]) -> dict[str, bytes]:
         page = self.env.get_template("resource.html")
         made: dict[str, bytes] = {}
@@ -755,33 +768,25 @@ class ResourcePages:
         return made
 
 
-def site_files(dataset: Dataset, report: Report, files: Collection[str],
-               pages: ResourcePages | None = None) -> dict[str, bytes]:
+def site_files(dataset: Dataset, report: Report, files: Collection[str]) -> dict[str, bytes]:
     """Every page of the site and the four machine representations next to each resource
-    page; files another output already wrote (`files`, e.g. the catalog's) are left to it.
-    Given `pages`, whose resource pages were written already, only the rest."""
+    page; files another output already wrote (`files`, e.g. the catalog's) are left to it."""
     del report
-    base = dataset.iris.base
+    pages = ResourcePages(dataset)
+    out = pages.render(pages.paths)
+    out.update(other_files(pages))
+    out["index.html"] = home_page(pages, files)
+    return {name: data for name, data in out.items() if name not in files}
+
+
+def other_files(pages: ResourcePages) -> dict[str, bytes]:
+    """The site but the resource pages and the home page: listings, the ontology and shapes
+    pages, the ontology's representations (but its Turtle: the ontology file itself is
+    published), assets, 404.html, sitemap.xml and robots.txt."""
+    base, ix, site, env, terms = pages.base, pages.ix, pages.site, pages.env, pages.terms
     out: dict[str, bytes] = {}
-
-    def put(name: str, data: bytes) -> None:
-        if name not in files:
-            out[name] = data
-
-    if pages is None:
-        pages = ResourcePages(dataset)
-        for name, made in pages.render(pages.paths).items():
-            put(name, made)
-    ix, site, env, terms = pages.ix, pages.site, pages.env, pages.terms
-    segments: dict[str, list[str]] = defaultdict(list)
-    for path in pages.paths:
-        segments[path.split("/", 1)[0]].append(path)
-
     listing_template = env.get_template("listing.html")
-    classes = []
-    for segment, paths in sorted(segments.items()):
-        if segment not in site.listed:
-            continue  # a single resource at the segment itself
+    for segment, paths in pages.segments.items():
         data = listing(site, segment, paths)
         if segment == "award":
             data["charts"] = award_charts(site, "../")
@@ -789,35 +794,40 @@ def site_files(dataset: Dataset, report: Report, files: Collection[str],
             data["selections"] = selection_chart(site)
         if segment == "municipality":
             data["map"] = local_government_map(site, "../")
-        put(f"{segment}/index.html", listing_template.render(p=data, base=base).encode())
-        classes.append({"segment": segment, "count": len(paths), "href": f"{segment}/index.html",
-                        "example": ix.base + paths[0], "ja": data["ja"], "en": data["en"]})
+        out[f"{segment}/index.html"] = listing_template.render(p=data, base=base).encode()
+    out["ontology.html"] = env.get_template("ontology.html").render(
+        p=ontology_page(terms, ""), base=base).encode()
+    ontology = representations("ontology", pages.ontology_triples, SITE_PREFIXES)
+    del ontology["ontology.ttl"]
+    out.update(ontology)
+    out["shapes.html"] = env.get_template("shapes.html").render(p=shapes_page(""),
+                                                                base=base).encode()
+    css = resources.files("pipeline").joinpath("static/style.css").read_bytes()
+    out["assets/style.css"] = css
+    out["assets/sort.js"] = resources.files("pipeline").joinpath("static/sort.js").read_bytes()
+    out["404.html"] = env.get_template("404.html").render(
+        p={"root": base, "css": css.decode()}, base=base).encode()
+    urls = [base, f"{base}ontology", f"{base}shapes"]
+    urls += [f"{base}{segment}/" for segment in pages.segments]
+    urls += [base + path for path in ix.docs]
+    out["sitemap.xml"] = env.get_template("sitemap.xml").render(urls=sorted(urls)).encode()
+    out["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode()
+    return out
 
+
+def home_page(pages: ResourcePages, files: Collection[str]) -> bytes:
+    """index.html, which lists the files written before the site (`files`)."""
+    base, ix, site = pages.base, pages.ix, pages.site
+    classes = [{"segment": segment, "count": len(paths), "href": f"{segment}/index.html",
+                "example": base + paths[0], **segment_names(site, segment, paths)}
+               for segment, paths in pages.segments.items()]
     home: dict[str, Any] = {
         "root": "", "classes": classes, "charts": award_charts(site, ""),
         "map": local_government_map(site, ""), "documents": len(ix.docs),
         "selections": selection_chart(site),
         "triples": len(pages.triples), "files": sorted(files),
-        "schema": script_json(catalog.dataset_jsonld(dataset)),
-        "example": next((ix.base + p for p in sorted(ix.docs) if p.startswith("award/")),
-                        ix.base + min(ix.docs, default="")),
+        "schema": script_json(catalog.dataset_jsonld(pages.dataset)),
+        "example": next((base + p for p in pages.paths if p.startswith("award/")),
+                        base + min(ix.docs, default="")),
     }
-    put("index.html", env.get_template("home.html").render(p=home, base=base).encode())
-    put("ontology.html", env.get_template("ontology.html").render(
-        p=ontology_page(terms, ""), base=base).encode())
-    for name, rdf_bytes in representations("ontology", pages.ontology_triples,
-                                           SITE_PREFIXES).items():
-        put(name, rdf_bytes)
-    put("shapes.html", env.get_template("shapes.html").render(p=shapes_page(""),
-                                                              base=base).encode())
-    css = resources.files("pipeline").joinpath("static/style.css").read_bytes()
-    put("assets/style.css", css)
-    put("assets/sort.js", resources.files("pipeline").joinpath("static/sort.js").read_bytes())
-    put("404.html", env.get_template("404.html").render(
-        p={"root": base, "css": css.decode()}, base=base).encode())
-    urls = [base, f"{base}ontology", f"{base}shapes"]
-    urls += [f"{base}{c['segment']}/" for c in classes]
-    urls += [base + path for path in sorted(ix.docs)]
-    put("sitemap.xml", env.get_template("sitemap.xml").render(urls=sorted(urls)).encode())
-    put("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode())
-    return out
+    return pages.env.get_template("home.html").render(p=home, base=base).encode()

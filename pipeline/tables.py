@@ -29,6 +29,8 @@ from rdflib.term import Node
 from pipeline.catalog import CATALOG_PREFIXES, meta
 from pipeline.errors import BuildError
 
+_RDF_TYPE = RDF.type  # a module constant: each RDF.type looks the name up again
+
 if TYPE_CHECKING:
     from pipeline.build import Dataset
     from pipeline.validate import Report
@@ -183,7 +185,7 @@ def csv_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> d
     members: dict[Node, set[Node]] = defaultdict(set)
     for s, p, o in set(dataset.triples):
         by_subject[s].append((p, o))
-        if p == RDF.type:
+        if p == _RDF_TYPE:
             members[o].add(s)
     untyped = set(by_subject) - {s for typed in members.values() for s in typed}
     if untyped:

@@ -8,10 +8,11 @@ write them. The ontology is mixed into the data graph so that shapes can target 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
@@ -75,9 +76,12 @@ def _text(node: Node | None) -> str | None:
 
 
 def validate_graph(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
-                   ontology: Graph, origins: Origins) -> Report:
+                   ontology: Graph, origins: Origins,
+                   ox_data: Iterable[ox.Triple] | None = None) -> Report:
+    """The report of `shapes` on `data`; `ox_data`, where given, is the same triples as
+    pyoxigraph terms."""
     results = []
-    for f in shacl.validate(data, shapes, ontology):
+    for f in shacl.validate(data, shapes, ontology, ox_data):
         path = f.path if isinstance(f.path, URIRef) else None
         location = origins.locate(f.focus, path) if isinstance(f.focus, URIRef) else None
         results.append(Result(

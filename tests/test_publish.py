@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import BuildError
-from pipeline.publish import MARKER, publish
+from pipeline.parallel import Forked
+from pipeline.publish import MARKER, Stage, publish
 
 FILES = {"index.html": b"<p>home</p>", "a/b.ttl": b"<x> <y> <z> .\n", "a/c.txt": b"same size"}
 
@@ -65,3 +66,26 @@ def test_names_that_leave_the_build_are_refused(tmp_path: Path) -> None:
         with pytest.raises(BuildError, match="outside the build"):
             publish(tmp_path / "build", {name: b"x"})
     assert not (tmp_path / "escape").exists()
+
+
+def test_processes_writing_into_one_stage(tmp_path: Path) -> None:
+    """A forked process writes its own files into the stage; a name written twice is an
+    error, and a stage left without a commit leaves no trace and the publication as it was."""
+    out = tmp_path / "build"
+    publish(out, FILES)
+    with Stage(out) as stage:
+        child = Forked(lambda: stage.write({"x/from-child.txt": b"child"}))
+        mine = stage.write({"x/from-parent.txt": b"parent"})
+        theirs = child.result()
+        assert set(mine) | set(theirs) == {"x/from-parent.txt", "x/from-child.txt"}
+        with pytest.raises(BuildError, match="x/from-child.txt is written twice"):
+            stage.write({"x/from-child.txt": b"again"})
+        stage.commit()
+    assert (out / "x/from-child.txt").read_bytes() == b"child"
+    assert not (out / "index.html").exists()
+
+    with pytest.raises(RuntimeError), Stage(out) as stage:
+        stage.write({"other.txt": b"never published"})
+        raise RuntimeError
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+    assert (out / "x/from-child.txt").read_bytes() == b"child"
