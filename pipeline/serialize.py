@@ -41,8 +41,10 @@ def to_oxigraph(triples: Iterable[Triple] | Graph) -> list[ox.Triple]:
         else:
             raise TypeError(f"blank nodes are not published: {o!r}")
         out.append(ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), obj))
-    # Sorted by N-Triples text: the same set of triples always gives the same bytes.
-    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    # Sorted by N-Triples text: the same set of triples always gives the same bytes. The text
+    # of the whole triple sorts as (subject, predicate, object) would: subject and predicate
+    # are "<…>", and ">" never occurs inside one, so neither can be a prefix of another.
+    out.sort(key=str)
     return out
 
 

@@ -320,10 +320,6 @@ def representations(stem: str, triples: list[ox.Triple],
     }
 
 
-def _key(t: ox.Triple) -> tuple[str, str, str]:
-    return str(t.subject), str(t.predicate), str(t.object)
-
-
 def description(ix: Index, path: str, ontology_labels: Mapping[str, list[ox.Triple]]
                 ) -> list[ox.Triple]:
     """The document's own triples, plus the labels of what it links to."""
@@ -334,7 +330,7 @@ def description(ix: Index, path: str, ontology_labels: Mapping[str, list[ox.Trip
             o = t.object.value
             out.update(ix.label_triples.get(o, ()))
             out.update(ontology_labels.get(o, ()))
-    return sorted(out, key=_key)
+    return sorted(out, key=str)  # as to_oxigraph sorts
 
 
 # --- schema.org -------------------------------------------------------------------------------
