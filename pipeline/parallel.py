@@ -8,15 +8,19 @@ result.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1
 
 
 class Forked(Generic[T]):
@@ -34,11 +38,13 @@ class Forked(Generic[T]):
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
             os.close(read)
             code = 0
             try:
+                _end_with(parent)
                 data = pickle.dumps(_outcome(fn), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
@@ -70,6 +76,17 @@ def _outcome(fn: Callable[[], object]) -> tuple[bool, object]:
         return True, fn()
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
         return False, error
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends (Linux): a build killed mid-way
+    must not leave a child writing on into a directory the next build clears."""
+    libc_name = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(libc_name), "prctl", None) if libc_name else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(1)
 
 
 def can_fork() -> bool:
