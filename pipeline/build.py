@@ -252,6 +252,9 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
         except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
             tickets.cancel()  # the other process renders no more pages
             error = failed
+        except BaseException:  # interrupted: the other process must not write on
+            first.stop()
+            raise
         written = first.result()
     finally:
         tickets.close()

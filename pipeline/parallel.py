@@ -54,6 +54,16 @@ class Forked(Generic[T]):
         os.close(write)
         self._pid, self._read = pid, read
 
+    def stop(self) -> None:
+        """End the child now, without its result: the caller is giving up (interrupted, say)
+        and nothing the child does may outlive that."""
+        if self._value is None and self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._read)
+            self._value = (False, RuntimeError("the worker process was stopped"))
+        self._fn = None
+
     def result(self) -> T:
         if self._fn is not None:
             self._value, self._fn = _outcome(self._fn), None

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -226,3 +227,21 @@ def test_invalid_data_is_reported_even_when_a_page_fails_on_it(
         build(BASE, previous, DEFAULT_BASE)
     assert published_files(previous) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build", "src"]
+
+
+def test_an_interrupted_build_leaves_nothing_behind(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while both processes work: the forked one is stopped before the new
+    publication's directory is removed, so it cannot write it back."""
+    def interrupted(pages: site.ResourcePages) -> dict[str, bytes]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site, "other_files", interrupted)
+    previous = tmp_path / "build"
+    shutil.copytree(out, previous)
+    before = published_files(previous)
+    with pytest.raises(KeyboardInterrupt):
+        build(BASE, previous, DEFAULT_BASE)
+    time.sleep(1)  # time enough for a forked process left running to write something
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+    assert published_files(previous) == before

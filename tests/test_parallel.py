@@ -126,3 +126,12 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+def test_a_stopped_child_is_gone_and_its_result_never_comes() -> None:
+    job = Forked(lambda: time.sleep(60))
+    pid = job._pid  # the child, which this test looks at
+    job.stop()
+    assert not _alive(pid)
+    with pytest.raises(RuntimeError, match="stopped"):
+        job.result()
