@@ -16,8 +16,8 @@ build: $(STAMP)
 	$(BIN)/mirai-lod build
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/mypy pipeline
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/mypy pipeline tests bench
 
 test: lint
 	$(BIN)/pytest

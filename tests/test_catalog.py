@@ -13,6 +13,7 @@ import pytest
 from pyshacl import validate
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, VOID
+from rdflib.term import Node
 
 from pipeline import catalog
 from pipeline.build import DUMP, assemble, build
@@ -168,7 +169,7 @@ def test_void_statistics(out: Path) -> None:
     dump = Graph().parse(data=gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes()),
                          format="nt")
 
-    def count(s: URIRef, p: URIRef) -> int:
+    def count(s: Node, p: URIRef) -> int:
         value = void.value(s, p)
         assert isinstance(value, Literal)
         return int(value)

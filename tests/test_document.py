@@ -228,9 +228,9 @@ def test_supplementary_budget(store: ox.Store) -> None:
 
 def test_rounding_of_budgets(store: ox.Store) -> None:
     # 2.65億円 is written to 0.01億円 (1,000,000 yen); 4.6億円 to 0.1億円.
-    got = dict(rows(store, """
+    got = {text: unit for text, unit in rows(store, """
         SELECT ?text ?unit { ?b a mirai:Budget ; mirai:statedText ?text ;
-                             mirai:roundingUnit ?unit }"""))
+                             mirai:roundingUnit ?unit }""")}
     assert got["2.65億円"] == "1000000"
     assert got["4.6億円"] == "10000000"
 

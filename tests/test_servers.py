@@ -352,7 +352,9 @@ def test_w3id_rules(w3id: Running, header: str | None, expected: str | None) -> 
     if tiered != (expected or ""):
         # Where the tiers differ from q-value negotiation, they still pick a type listed with q>0.
         assert expected is not None and tiered
-        q = conneg.quality(conneg.parse_accept(header), conneg.by_extension(tiered).media_type)
+        chosen = conneg.by_extension(tiered)
+        assert chosen is not None
+        q = conneg.quality(conneg.parse_accept(header), chosen.media_type)
         assert q > 0
 
 

@@ -67,7 +67,7 @@ def test_results_format_by_accept(endpoint: sparql.Endpoint, accept: str, conten
         assert response[2] == b"n\r\n26\r\n"
         return
     rows = list(ox.parse_query_results(response[2], format=fmt))  # type: ignore[arg-type]
-    assert [row[0].value for row in rows] == ["26"]  # type: ignore[union-attr]
+    assert [row[0].value for row in rows] == ["26"]
 
 
 @pytest.mark.parametrize(("accept", "content_type", "fmt"), [
