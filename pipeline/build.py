@@ -7,7 +7,7 @@ import dataclasses
 import functools
 import gc
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.load import Source, load
 from pipeline.parallel import Forked, Tickets
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
-from pipeline.publish import Stage, checksums
+from pipeline.publish import Stage, checksums, sums_file
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
 from pipeline.serialize import gzipped, jsonld, load_context, ntriples, to_oxigraph, turtle
 from pipeline.stages import STAGES
@@ -161,13 +161,7 @@ def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) 
     """Every file of the publication, in memory, made by OUTPUTS in order in this process: the
     reference that `build`'s work on two cores is tested against."""
     clock = _Clock(progress)
-    files: dict[str, bytes] = {}
-    for output in OUTPUTS:
-        added = output(dataset, report, files)
-        overlap = files.keys() & added.keys()
-        if overlap:
-            raise AssertionError(f"{output.__name__} rewrites {sorted(overlap)}")
-        files.update(added)
+    files = _run(OUTPUTS, dataset, report)
     files["SHA256SUMS"] = checksums(files)
     clock.lap(f"made {len(files)} files")
     return files
@@ -195,11 +189,7 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     report = check(dataset, progress)
     if not report.conforms:
         return _Written(report, {}, {})
-    files: dict[str, bytes] = {}
-    for output in OUTPUTS[:_SITE]:
-        added = output(dataset, report, files)
-        _no_overlap(output, files.keys(), added.keys())
-        files.update(added)
+    files = _run(OUTPUTS[:_SITE], dataset, report)
     outputs = stage.write(files)
     del files
     return _Written(report, outputs, _page_lane(stage, pages, tickets))
@@ -214,6 +204,16 @@ def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dic
         made.update(servers.type_maps(made))
         digests.update(stage.write(made))
     return digests
+
+
+def _run(outputs: Sequence[Output], dataset: Dataset, report: Report) -> dict[str, bytes]:
+    """The files of `outputs`, each seeing those of the ones before it."""
+    files: dict[str, bytes] = {}
+    for output in outputs:
+        added = output(dataset, report, files)
+        _no_overlap(output, files.keys(), added.keys())
+        files.update(added)
+    return files
 
 
 def _no_overlap(output: Output | Lister, before: AbstractSet[str], added: AbstractSet[str]) -> None:
@@ -271,8 +271,7 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
         _no_overlap(lister, digests.keys() | later.keys(), added.keys())
         later.update(added)
     digests.update(stage.write(later))
-    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
-    stage.write({"SHA256SUMS": sums.encode()})
+    stage.write({"SHA256SUMS": sums_file(digests)})
     clock.lap(f"wrote {len(digests) + 1} files")
     return written.report
 

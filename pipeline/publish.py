@@ -48,9 +48,12 @@ def _lock(out: Path) -> Iterator[None]:
 
 def checksums(files: Mapping[str, bytes]) -> bytes:
     """SHA256SUMS in the format `sha256sum -c` reads."""
-    lines = [f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(
-        files.items())]
-    return "".join(lines).encode()
+    return sums_file({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+
+
+def sums_file(digests: Mapping[str, str]) -> bytes:
+    """SHA256SUMS of files whose digests are known (name → hex SHA-256)."""
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()
 
 
 class Stage:

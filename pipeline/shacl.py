@@ -98,9 +98,7 @@ def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
     # The SPARQL-based constraints run on the other core meanwhile.
     sparql = Forked(lambda: list(_sparql_findings(data, shapes, ontology, ox_data)))
     try:
-        results = shacl_core.evaluate((data, ontology), core)
-        findings = [Finding(r.focus, r.path, r.value, r.severity, r.messages, r.shape,
-                            r.component) for r in results]
+        findings = shacl_core.evaluate((data, ontology), core)
     except shacl_core.Unsupported:
         findings = run_pyshacl(data if isinstance(data, Graph) else _graph(data), core, ontology)
     findings.extend(sparql.result())

@@ -35,6 +35,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from pipeline.shacl import Finding
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _EXCUSED = {SH.Warning, SH.Info}  # severities that `allow_warnings` lets conform
 _SHAPE_LINKS = (SH.property, SH.node, SH["not"], SH["and"], SH["or"], SH.xone,
@@ -116,17 +118,6 @@ class Index:
         return any(cls in self.superclasses_of(t) for t in self.objects(node, _RDF_TYPE))
 
 
-@dataclass(frozen=True)
-class Result:
-    focus: Node
-    path: Node | None
-    value: Node | None
-    severity: URIRef
-    messages: tuple[str, ...]
-    shape: Node
-    component: URIRef
-
-
 # A value check says whether one value node passes; a focus check yields, per focus node and its
 # value nodes, the sh:value of each result (None: the result has no sh:value).
 ValueCheck = Callable[[Node], bool]
@@ -171,6 +162,15 @@ class Engine:
         if len(values) > 1:
             raise Unsupported(f"{node}: more than one {p}")
         return values[0] if values else None
+
+    def _integer(self, node: Node, p: URIRef) -> int | None:
+        """The value of an integer parameter (sh:minCount, sh:maxLength …), if given."""
+        value = self._one(node, p)
+        if value is None:
+            return None
+        if not isinstance(value, Literal) or not isinstance(value.value, int):
+            raise Unsupported(f"{node}: {p} must be an integer")
+        return value.value
 
     def shape(self, node: Node) -> Shape:
         found = self._shapes.get(node)
@@ -222,11 +222,9 @@ class Engine:
                 add((component, partial(_in_range, bound, accept)))
         for p, component, longer in ((SH.minLength, SH.MinLengthConstraintComponent, True),
                                      (SH.maxLength, SH.MaxLengthConstraintComponent, False)):
-            length = self._one(node, p)
+            length = self._integer(node, p)
             if length is not None:
-                if not isinstance(length, Literal) or not isinstance(length.value, int):
-                    raise Unsupported(f"{node}: {p} must be an integer")
-                add((component, partial(_length_ok, length.value, longer)))
+                add((component, partial(_length_ok, length, longer)))
         pattern = self._one(node, SH.pattern)
         if pattern is not None:
             add((SH.PatternConstraintComponent, _pattern_check(pattern, self._one(node, SH.flags))))
@@ -248,13 +246,9 @@ class Engine:
         node, add = shape.node, shape.focus_checks.append
         for p, component, at_least in ((SH.minCount, SH.MinCountConstraintComponent, True),
                                        (SH.maxCount, SH.MaxCountConstraintComponent, False)):
-            count = self._one(node, p)
-            if count is not None:
-                if not isinstance(count, Literal) or not isinstance(count.value, int):
-                    raise Unsupported(f"{node}: {p} must be an integer")
-                if at_least and count.value == 0:
-                    continue
-                add((component, partial(_count, count.value, at_least)))
+            count = self._integer(node, p)
+            if count is not None and not (at_least and count == 0):
+                add((component, partial(_count, count, at_least)))
         unique = self._one(node, SH.uniqueLang)
         if isinstance(unique, Literal) and unique.value is True:
             add((SH.UniqueLangConstraintComponent, _unique_lang))
@@ -273,11 +267,8 @@ class Engine:
 
     def _compile_qualified(self, shape: Shape, other: Shape) -> None:
         node = shape.node
-        bounds = [self._one(node, SH.qualifiedMinCount), self._one(node, SH.qualifiedMaxCount)]
-        for bound in bounds:
-            if bound is not None and (not isinstance(bound, Literal) or not isinstance(
-                    bound.value, int)):
-                raise Unsupported(f"{node}: qualified counts must be integers")
+        low = self._integer(node, SH.qualifiedMinCount)
+        high = self._integer(node, SH.qualifiedMaxCount)
         disjoint = self._one(node, SH.qualifiedValueShapesDisjoint)
         siblings: list[Shape] = []
         if isinstance(disjoint, Literal) and disjoint.value is True:
@@ -286,7 +277,6 @@ class Engine:
                     for sibling in self.sg.objects(prop, SH.qualifiedValueShape):
                         if sibling != other.node:
                             siblings.append(self.shape(sibling))
-        low, high = (b.value if isinstance(b, Literal) else None for b in bounds)
 
         def counted(vs: list[Node]) -> int:
             return sum(1 for v in vs if self.conforms(other, v) and not any(
@@ -306,11 +296,11 @@ class Engine:
             return [focus]
         return self.index.objects(focus, shape.path)
 
-    def results(self, shape: Shape, focus: Node) -> Iterator[Result]:
+    def results(self, shape: Shape, focus: Node) -> Iterator[Finding]:
         if not shape.deactivated:
             yield from self._evaluate(shape, focus, nested=False)
 
-    def _evaluate(self, shape: Shape, focus: Node, nested: bool) -> Iterator[Result]:
+    def _evaluate(self, shape: Shape, focus: Node, nested: bool) -> Iterator[Finding]:
         """The results of `shape` on `focus`. Nested (for conformance to sh:not or a qualified
         value shape), property shapes whose severity `allow_warnings` excuses are skipped:
         they cannot make the node fail."""
@@ -329,8 +319,8 @@ class Engine:
                 yield from self._evaluate(prop, v, nested)
 
     def _result(self, shape: Shape, focus: Node, value: Node | None,
-                component: URIRef) -> Result:
-        return Result(focus, shape.path, value, shape.severity, shape.messages, shape.node,
+                component: URIRef) -> Finding:
+        return Finding(focus, shape.path, value, shape.severity, shape.messages, shape.node,
                       component)
 
     def does_not_conform(self, shape: Shape, node: Node) -> bool:
@@ -562,7 +552,7 @@ def _comparable(node: Node) -> tuple[object, bool]:
     return node, False
 
 
-def evaluate(data: Iterable[Iterable[tuple[Node, Node, Node]]], shapes: Graph) -> list[Result]:
+def evaluate(data: Iterable[Iterable[tuple[Node, Node, Node]]], shapes: Graph) -> list[Finding]:
     """Every result of the core constraints of `shapes` on the union of `data`."""
     engine = Engine(shapes, Index(data))
     targeted = engine.targeted()
@@ -572,7 +562,7 @@ def evaluate(data: Iterable[Iterable[tuple[Node, Node, Node]]], shapes: Graph) -
         shape = engine.shape(node)
         if engine.has_targets(node):
             engine.require_messages(shape, seen)
-    out: list[Result] = []
+    out: list[Finding] = []
     for node in targeted:
         focus = engine.focus_nodes(node)
         if not focus:
