@@ -22,7 +22,7 @@ from pipeline.parallel import Forked, Tickets
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.publish import Stage, checksums, sums_file
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
-from pipeline.serialize import gzipped, jsonld, load_context, ntriples, to_oxigraph, turtle
+from pipeline.serialize import compact, gzipped, load_context, ntriples, to_oxigraph, turtle
 from pipeline.stages import STAGES
 from pipeline.validate import Report, load_graph, to_report_graph, validate_graph
 
@@ -118,7 +118,7 @@ def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[
     return {
         f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
         f"{DUMP}.nt.gz": gzipped(ntriples(ox_triples)),
-        f"{DUMP}.jsonld": jsonld(dataset.triples, load_context(context_path)),
+        f"{DUMP}.jsonld": compact(ox_triples, load_context(context_path)),
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
         "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),
