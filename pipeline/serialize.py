@@ -182,7 +182,7 @@ _NATIVE = {str(t) for t in PLAIN_LITERAL_TYPES}
 
 
 @functools.lru_cache(maxsize=256)
-def _bcp47_case(tag: str) -> str:
+def bcp47_case(tag: str) -> str:
     """A language tag in the case RFC 5646 (2.1.1) recommends: pyoxigraph gives tags in lower
     case, the context names them as written ("ja-Hrkt"), and terms are chosen by exact match.
     Subtags after a singleton ("x-…") keep lower case."""
@@ -306,7 +306,7 @@ def compact(triples: list[ox.Triple], context: dict[str, Any]) -> bytes:
             node = nodes[s.value] = {id_key: c.iri(s.value)}
         if isinstance(o, ox.Literal):
             datatype: str | None = o.datatype.value
-            language = _bcp47_case(o.language) if o.language else None
+            language = bcp47_case(o.language) if o.language else None
             if language or datatype == _XSD_STRING:  # rdflib's plain and language literals
                 datatype = None
             key, form, as_set = c.rule(p, True, datatype, language)

@@ -1,5 +1,6 @@
-"""The JSON-LD dump's compaction on pyoxigraph terms gives the bytes rdflib's converter gives,
-and refuses what it does not implement."""
+"""RDF in and out on pyoxigraph terms, checked against rdflib: the JSON-LD dump's compaction
+gives the bytes rdflib's converter gives and refuses what it does not implement; the shapes and
+the ontology read into the graph rdflib's parser makes."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from pipeline.build import assemble
 from pipeline.paths import ONTOLOGY_DIR
 from pipeline.rdf import DEFAULT_BASE, Triple
 from pipeline.serialize import (
     Unsupported,
-    _bcp47_case,
+    bcp47_case,
     compact,
     jsonld,
     load_context,
     to_oxigraph,
 )
 from pipeline.synth import synthesize
+from pipeline.validate import load_graph
 
 ROOT = Path(__file__).parents[1]
 CONTEXT = load_context(ONTOLOGY_DIR / "context.jsonld")
@@ -110,4 +113,31 @@ def test_refuses_what_it_does_not_implement() -> None:
     ("az-latn-x-latn", "az-Latn-x-latn"),
 ])
 def test_language_tags_in_recommended_case(tag: str, cased: str) -> None:
-    assert _bcp47_case(tag) == cased
+    assert bcp47_case(tag) == cased
+
+
+def _literals(graph: Graph) -> set[tuple[object, ...]]:
+    """Literals with what isomorphism compares loosely: datatype and language tag."""
+    return {(o, o.datatype, o.language) for o in graph.objects() if isinstance(o, Literal)}
+
+
+@pytest.mark.parametrize("folder", ["shapes", "ontology", "turtle"])
+def test_turtle_read_as_rdflib_reads_it(folder: str, tmp_path: Path) -> None:
+    if folder == "turtle":
+        directory = tmp_path
+        (tmp_path / "b.ttl").write_text("""@prefix ex: <https://example.org/> .
+ex:a ex:p ( 1 2.50 "x" ) ; ex:q [ ex:r "y"@ja-Latn, "z"@en-US, "w"@ja ] ; ex:s true .""",
+                                       encoding="utf-8")
+        (tmp_path / "a.ttl").write_text("""@prefix e: <https://example.org/> .
+e:a e:t "plain", "typed"^^e:T, "1e3"^^<http://www.w3.org/2001/XMLSchema#double> ; e:q [] .""",
+                                        encoding="utf-8")
+    else:
+        directory = ROOT / folder
+    fast = load_graph(directory)
+    slow = Graph()
+    for path in sorted(directory.glob("*.ttl")):
+        slow.parse(path, format="turtle")
+    assert len(fast) == len(slow) > 10
+    assert isomorphic(fast, slow)
+    assert _literals(fast) == _literals(slow)
+    assert dict(fast.namespaces()) == dict(slow.namespaces())
