@@ -23,13 +23,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, XSD, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import RDF, XSD
 
 from pipeline.catalog import CATALOG_PREFIXES, meta
 from pipeline.errors import BuildError
+from pipeline.serialize import bcp47_case
 
-_RDF_TYPE = RDF.type  # a module constant: each RDF.type looks the name up again
+_RDF_TYPE = str(RDF.type)
 
 if TYPE_CHECKING:
     from pipeline.build import Dataset
@@ -53,14 +54,24 @@ class Column:
     detail: str  # the language tag or datatype IRI; "" for IRIs
 
 
-def _column_of(prop: URIRef, value: Node) -> Column:
-    if isinstance(value, URIRef):
-        return Column(str(prop), "iri", "")
-    if not isinstance(value, Literal):
-        raise BuildError(f"blank nodes cannot go into a CSV table: {value!r}")
-    if value.language:
-        return Column(str(prop), "lang", value.language)
-    return Column(str(prop), "datatype", str(value.datatype or XSD.string))
+class _Columns(dict[tuple[str, str, str], Column]):
+    """Each column once, by (property, kind, detail): a column a triple, not a new object."""
+
+    def of(self, prop: str, value: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
+           ) -> tuple[Column, str]:
+        """The column of a value of `prop`, and the value's text."""
+        if isinstance(value, ox.NamedNode):
+            key = (prop, "iri", "")
+        elif not isinstance(value, ox.Literal):
+            raise BuildError(f"blank nodes cannot go into a CSV table: {value}")
+        elif value.language:  # as the source has it (ja-Latn): pyoxigraph gives lower case
+            key = (prop, "lang", bcp47_case(value.language))
+        else:
+            key = (prop, "datatype", value.datatype.value)
+        column = self.get(key)
+        if column is None:
+            column = self[key] = Column(*key)
+        return column, value.value
 
 
 def curie(iri: str) -> str:
@@ -80,18 +91,18 @@ def _name(column: Column) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", _title(column))
 
 
-def table_name(cls: URIRef, taken: set[str]) -> str:
+def table_name(cls: str, taken: set[str]) -> str:
     """`award` for mirai:Award, `concept-scheme` for skos:ConceptScheme; the prefix is added
     where two namespaces use the same local name."""
-    local = re.split(r"[#/]", str(cls))[-1]
+    local = re.split(r"[#/]", cls)[-1]
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", local).lower()
     if name in taken or not re.fullmatch(r"[a-z0-9-]+", name):
-        name = re.sub(r"[^a-z0-9]+", "-", curie(str(cls)).lower()).strip("-")
+        name = re.sub(r"[^a-z0-9]+", "-", curie(cls).lower()).strip("-")
     return name
 
 
-def _cell(values: list[Node], column: Column) -> str:
-    texts = sorted(str(v) for v in values)
+def _cell(values: list[str], column: Column) -> str:
+    texts = sorted(values)
     if column.kind == "iri":
         return IRI_SEPARATOR.join(texts)
     if len(texts) > 1 and any(TEXT_SEPARATOR.strip() in t for t in texts):
@@ -108,24 +119,19 @@ def _datatype(column: Column) -> str | dict[str, str]:
     return {"base": "string", "@id": column.detail}
 
 
-def table(by_subject: Mapping[Node, list[tuple[Node, Node]]], members: Iterable[Node]
+def table(cells: Mapping[str, Mapping[Column, list[str]]], members: Iterable[str]
           ) -> tuple[list[Column], list[list[str]], set[Column]]:
     """The columns, the rows (by subject IRI) and the columns holding several values of the
-    class whose resources are `members`; `by_subject` holds each subject's (property, value)
-    pairs."""
-    subjects = sorted({URIRef(str(s)) for s in members}, key=str)
-    cells: dict[URIRef, dict[Column, list[Node]]] = {}
-    for s in subjects:
-        by_column: dict[Column, list[Node]] = defaultdict(list)
-        for p, o in by_subject.get(s, ()):
-            assert isinstance(p, URIRef)
-            by_column[_column_of(p, o)].append(o)
-        cells[s] = by_column
+    class whose resources are `members`; `cells` holds each subject's values (their text) by
+    column."""
+    subjects = sorted(members)
+    rows_cells = [cells[s] for s in subjects]
     # rdf:type first, then by property and kind, so the table reads like the resource page.
-    columns = sorted({c for by_column in cells.values() for c in by_column},
-                     key=lambda c: (c.prop != str(RDF.type), curie(c.prop), c.kind, c.detail))
-    multi = {c for by_column in cells.values() for c, vs in by_column.items() if len(vs) > 1}
-    rows = [[str(s), *(_cell(cells[s].get(c, []), c) for c in columns)] for s in subjects]
+    columns = sorted({c for by_column in rows_cells for c in by_column},
+                     key=lambda c: (c.prop != _RDF_TYPE, curie(c.prop), c.kind, c.detail))
+    multi = {c for by_column in rows_cells for c, vs in by_column.items() if len(vs) > 1}
+    rows = [[s, *(_cell(by_column.get(c, []), c) for c in columns)]
+            for s, by_column in zip(subjects, rows_cells, strict=True)]
     return columns, rows, multi
 
 
@@ -137,7 +143,7 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _metadata(name: str, cls: URIRef, columns: list[Column], multi: set[Column],
+def _metadata(name: str, cls: str, columns: list[Column], multi: set[Column],
               license_iri: str, rights: str) -> dict[str, Any]:
     schema_columns: list[dict[str, Any]] = [
         # A string, not anyURI: the cell is the subject IRI itself, put in by aboutUrl.
@@ -161,7 +167,7 @@ def _metadata(name: str, cls: URIRef, columns: list[Column], multi: set[Column],
     return {
         "@context": "http://www.w3.org/ns/csvw",
         "url": f"{name}.csv",
-        "dc:title": f"{curie(str(cls))}: one row per resource",
+        "dc:title": f"{curie(cls)}: one row per resource",
         "dc:license": {"@id": license_iri},
         "dc:rights": rights,
         "tableSchema": {
@@ -179,25 +185,29 @@ def csv_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> d
     stated = meta(dataset)
     out: dict[str, bytes] = {}
     taken: set[str] = set()
-    # One pass over the triples (the set the graph is made of) instead of a graph lookup per
+    # One pass over the triples (each once, as in the dumps) instead of a graph lookup per
     # class and per resource.
-    by_subject: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    members: dict[Node, set[Node]] = defaultdict(set)
-    for s, p, o in set(dataset.triples):
-        by_subject[s].append((p, o))
-        if p == _RDF_TYPE:
-            members[o].add(s)
-    untyped = set(by_subject) - {s for typed in members.values() for s in typed}
+    cells: dict[str, dict[Column, list[str]]] = defaultdict(lambda: defaultdict(list))
+    members: dict[str, set[str]] = defaultdict(set)
+    columns = _Columns()
+    for t in dataset.ox_triples:
+        s, p, o = t.subject, t.predicate.value, t.object
+        if not isinstance(s, ox.NamedNode):
+            raise BuildError(f"blank nodes cannot go into a CSV table: {s}")
+        column, text = columns.of(p, o)
+        cells[s.value][column].append(text)
+        if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
+            members[o.value].add(s.value)
+    untyped = set(cells) - {s for typed in members.values() for s in typed}
     if untyped:
         raise BuildError(f"{len(untyped)} resource(s) have no class and fit no CSV table, "
-                         f"e.g. {min(untyped, key=str)}")
-    for cls in sorted(members, key=str):
-        assert isinstance(cls, URIRef)
+                         f"e.g. {min(untyped)}")
+    for cls in sorted(members):
         name = table_name(cls, taken)
         taken.add(name)
-        columns, rows, multi = table(by_subject, members[cls])
-        out[f"{CSV_DIR}/{name}.csv"] = _csv(["id", *(_title(c) for c in columns)], rows)
-        metadata = _metadata(name, cls, columns, multi, stated.license, stated.attribution_ja)
+        shown, rows, multi = table(cells, members[cls])
+        out[f"{CSV_DIR}/{name}.csv"] = _csv(["id", *(_title(c) for c in shown)], rows)
+        metadata = _metadata(name, cls, shown, multi, stated.license, stated.attribution_ja)
         out[f"{CSV_DIR}/{name}.csv-metadata.json"] = (
             json.dumps(metadata, ensure_ascii=False, indent=1) + "\n").encode()
     return out
