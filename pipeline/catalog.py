@@ -26,7 +26,7 @@ from pipeline.rdf import PREFIXES
 from pipeline.serialize import jsonld, ntriples, to_oxigraph, turtle
 from pipeline.vocab import MIRAI
 
-_RDF_TYPE = RDF.type  # a module constant: each RDF.type looks the name up again
+_RDF_TYPE = str(RDF.type)
 
 if TYPE_CHECKING:
     from pipeline.build import Dataset
@@ -379,7 +379,7 @@ def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
         g.add((ds, VOID.vocabulary, URIRef(PREFIXES[ns])))
     g.add((ds, VOID.vocabulary, URIRef(str(MIRAI))))
 
-    stats = _Statistics(dataset.triples, base)
+    stats = _Statistics(dataset.ox_triples, base)
     _count(g, ds, VOID.triples, stats.triples)
     _count(g, ds, VOID.entities, len(stats.entities))
     _count(g, ds, VOID.distinctSubjects, len(stats.per_subject))
@@ -392,7 +392,7 @@ def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         _count(g, part, VOID.entities, len(members))
-        _count(g, part, VOID.triples, sum(stats.per_subject[s] for s in members))
+        _count(g, part, VOID.triples, sum(stats.per_subject[str(s)] for s in members))
         first = min(members, key=str)
         if cls in (MIRAI.Award, MIRAI.Municipality, MIRAI.Program, MIRAI.Technology):
             g.add((ds, VOID.exampleResource, first))
@@ -410,29 +410,36 @@ def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
 
 
 class _Statistics:
-    """What VoID counts, gathered in one pass over the triples: the same set the graph holds
-    (it is made from them), without a graph lookup per class and per property."""
+    """What VoID counts, gathered in one pass over the triples (each once, as the dumps hold
+    them), without a graph lookup per class and per property. Resources are keyed by IRI;
+    distinct objects are counted as terms."""
 
-    def __init__(self, triples: Iterable[tuple[Node, Node, Node]], base: str) -> None:
-        unique = set(triples)
-        self.triples = len(unique)
-        self.entities: set[Node] = set()
-        self.objects: set[Node] = set()
-        self.per_subject: dict[Node, int] = defaultdict(int)
-        self.members: dict[Node, set[Node]] = defaultdict(set)
+    def __init__(self, triples: Iterable[ox.Triple], base: str) -> None:
+        self.triples = 0
+        self.entities: set[str] = set()
+        self.objects: set[object] = set()
+        self.per_subject: dict[str, int] = defaultdict(int)
+        self.members: dict[URIRef, set[URIRef]] = defaultdict(set)
         # property → (triples, distinct subjects, distinct objects)
-        self.per_property: dict[Node, tuple[int, set[Node], set[Node]]] = {}
-        for s, p, o in unique:
-            self.per_subject[s] += 1
+        self.per_property: dict[URIRef, tuple[int, set[str], set[object]]] = {}
+        per_property: dict[str, tuple[int, set[str], set[object]]] = {}
+        for t in triples:
+            s, p, o = t.subject, t.predicate.value, t.object
+            if not isinstance(s, ox.NamedNode):
+                raise TypeError(f"blank nodes are not published: {s}")
+            subject = s.value
+            self.triples += 1
+            self.per_subject[subject] += 1
             self.objects.add(o)
-            if p == _RDF_TYPE:
-                self.members[o].add(s)
-                if str(s).startswith(base):
-                    self.entities.add(s)
-            count, subjects, objects = self.per_property.get(p) or (0, set(), set())
-            subjects.add(s)
+            if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
+                self.members[URIRef(o.value)].add(URIRef(subject))
+                if subject.startswith(base):
+                    self.entities.add(subject)
+            count, subjects, objects = per_property.get(p) or (0, set(), set())
+            subjects.add(subject)
             objects.add(o)
-            self.per_property[p] = (count + 1, subjects, objects)
+            per_property[p] = (count + 1, subjects, objects)
+        self.per_property = {URIRef(p): counts for p, counts in per_property.items()}
 
 
 def _count(g: Graph, s: URIRef, p: URIRef, n: int) -> None:

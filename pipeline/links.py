@@ -4,14 +4,15 @@ points, local government code changes; and a VoID linkset that describes and cou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, VOID
-from rdflib.term import Node
 
 from pipeline.load import Record, Source
 from pipeline.rdf import Emitter, Iris, xsd_date
@@ -183,14 +184,22 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
-def link_triples(triples: Iterable[tuple[Node, Node, Node]],
-                 target: Target) -> Iterator[tuple[URIRef, Node]]:
-    """(subject, object) of each link to `target` among the triples."""
-    for s, p, o in triples:
-        if p != target.predicate or not isinstance(s, URIRef):
+def link_counts(triples: Iterable[ox.Triple]) -> dict[str, int]:
+    """The number of links to each target among the triples, by target key, in one pass."""
+    by_predicate: dict[str, list[Target]] = defaultdict(list)
+    for target in TARGETS:
+        by_predicate[str(target.predicate)].append(target)
+    counts = dict.fromkeys((target.key for target in TARGETS), 0)
+    for t in triples:
+        targets = by_predicate.get(t.predicate.value)
+        if targets is None or not isinstance(t.subject, ox.NamedNode):
             continue
-        if target.uri_space is None or (isinstance(o, URIRef) and o.startswith(target.uri_space)):
-            yield s, o
+        o = t.object
+        for target in targets:
+            if target.uri_space is None or (isinstance(o, ox.NamedNode)
+                                            and o.value.startswith(target.uri_space)):
+                counts[target.key] += 1
+    return counts
 
 
 def linkset(iris: Iris, target: Target) -> URIRef:
@@ -212,10 +221,11 @@ def void_linksets(dataset: Dataset, subjects_target: URIRef | None = None) -> Gr
     for prefix, ns in (("void", VOID), ("dcterms", DCTERMS), ("foaf", FOAF), ("rdfs", RDFS),
                        ("mirai", str(MIRAI)), ("xsd", XSD)):
         g.bind(prefix, ns)
+    counts = link_counts(dataset.ox_triples)
     for target in TARGETS:
         ls = linkset(iris, target)
         theirs = target_dataset(iris, target)
-        count = sum(1 for _ in link_triples(dataset.triples, target))
+        count = counts[target.key]
         g.add((ours, VOID.subset, ls))
         g.add((ls, RDF.type, VOID.Linkset))
         g.add((ls, DCTERMS.title, Literal(f"mirai-lod → {target.title_en}", lang="en")))
