@@ -43,6 +43,7 @@ DCT_SOURCE = DCT + "source"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 M = str(MIRAI)
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "statedAmount",
            M + "roundingUnit"}
 # rdf:type and the names first, the sources last; the rest by their English label.
@@ -247,6 +248,8 @@ class Site:
             found = {"href": href, "ja": pick(names, "ja"), "en": pick(names, "en"),
                      "iri": iri, "qname": qname(iri)}
             found["html"] = link_html(found)
+            found["th"] = Markup(f'<th scope="row">{found["html"]} <code class="qname">'
+                                 f'{escape(found["qname"])}</code></th>')
             self._props[key] = found
         return found
 
@@ -273,25 +276,30 @@ def _prop_order(terms: Terms, p: str) -> tuple[int, str]:
 def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
     """JSON-LD with the prefixes as its context: one node per subject, full IRIs as ids, every
     value an explicit value object (so no term definition can change its meaning)."""
+    keys = _keys(tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[1]))))
     nodes: dict[str, dict[str, list[Any]]] = {}
-    ordered = tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[1])))
     for t in triples:
-        node = nodes.setdefault(subject_iri(t), {})
-        o = t.object
-        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
-            node.setdefault("@type", []).append(o.value)
-            continue
-        key = _compact_iri(t.predicate.value, ordered)
+        s, p, o = t.subject, t.predicate.value, t.object
+        assert isinstance(s, ox.NamedNode)  # to_oxigraph refuses blank nodes
+        node = nodes.get(s.value)
+        if node is None:
+            node = nodes[s.value] = {}
         if isinstance(o, ox.NamedNode):
+            if p == RDF_TYPE:
+                node.setdefault("@type", []).append(o.value)
+                continue
             item: dict[str, str] = {"@id": o.value}
         elif not isinstance(o, ox.Literal):
             raise TypeError(f"blank nodes are not published: {o}")
         elif o.language:
             item = {"@value": o.value, "@language": o.language}
-        elif o.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            item = {"@value": o.value}
         else:
-            item = {"@value": o.value, "@type": o.datatype.value}
+            datatype = o.datatype.value
+            item = ({"@value": o.value} if datatype == XSD_STRING
+                    else {"@value": o.value, "@type": datatype})
+        key = keys.get(p)
+        if key is None:
+            key = keys[p] = _compact_iri(p, keys.prefixes)
         node.setdefault(key, []).append(item)
     graph = [{"@id": s, **props} for s, props in sorted(nodes.items())]
     document = {"@context": dict(sorted(prefixes.items())), "@graph": graph}
@@ -299,7 +307,19 @@ def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes
     return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-@functools.lru_cache(maxsize=4096)
+class _Keys(dict[str, str]):
+    """Compacted property IRIs, each worked out once for a set of prefixes."""
+
+    def __init__(self, prefixes: tuple[tuple[str, str], ...]) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
+
+@functools.lru_cache(maxsize=8)
+def _keys(prefixes: tuple[tuple[str, str], ...]) -> _Keys:
+    return _Keys(prefixes)
+
+
 def _compact_iri(iri: str, prefixes: tuple[tuple[str, str], ...]) -> str:
     for prefix, ns in prefixes:
         local = iri[len(ns):]
@@ -421,6 +441,7 @@ def environment() -> jinja2.Environment:
         autoescape=True,  # every template is HTML or XML: a label is always text
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates don't change during a build: no stat() per page
     )
     env.filters["yen"] = charts.yen
     return env
@@ -443,9 +464,13 @@ def resource_page(site: Site, path: str) -> dict[str, Any]:
         for p in sorted(props, key=lambda p: _prop_order(terms, p)):
             values = [site.value(p, o, root) for o in props[p]]
             values.sort(key=lambda v: (v.get("lang", ""), v.get("ja", v.get("text", ""))))
-            rows.append({"prop": site.prop(p, root), "values": values})
+            cell = (values[0]["html"] if len(values) == 1 else
+                    "<ul>" + "".join(f"<li>{v['html']}</li>" for v in values) + "</ul>")
+            rows.append(f'<tr>{site.prop(p, root)["th"]}\n<td>{cell}</td></tr>\n')
         fragment = s.partition("#")[2]
-        sections.append({"iri": s, "id": fragment, "rows": rows})
+        # The table rows as HTML, made here: one template expression per row value costs
+        # several Python calls each, and a resource page is mostly its rows.
+        sections.append({"iri": s, "id": fragment, "rows": Markup("".join(rows))})
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s, p in ix.inverse.get(path, ()):
         grouped[p].append(site.link(s, root))
