@@ -3,6 +3,11 @@ in the same run on the same data: the floor (pyoxigraph in, out and into a store
 path (rdflib + pySHACL + rdflib serializers). Figures that matter are the ratios.
 
     python bench/run.py [--sizes 100k,1m,10m] [--runs 3] [--naive-max 200k] [--budget 1800]
+                        [--memory-limit MIB]
+
+Peak memory is sampled while each build runs: the proportional set size (PSS) of all its
+processes together, so pages a forked process shares with its parent count once; a build
+going over --memory-limit is stopped and reported with the stage it was in.
 
 Writes bench/results.json and bench/results.md and prints the table.
 """
@@ -13,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -36,16 +42,81 @@ def parse_size(text: str) -> int:
     return int(float(text.rstrip("km")) * scale)
 
 
-def run_json(args: list[str], budget: float) -> dict[str, Any] | None:
-    try:
-        done = subprocess.run([sys.executable, *args], capture_output=True, text=True,
-                              timeout=budget, check=False, cwd=ROOT)
-    except subprocess.TimeoutExpired:
+class Watched:
+    """A benchmark process run with a time budget and a memory limit: the memory of its whole
+    process tree (proportional set size, so pages the forked processes share with it count
+    once) is sampled while it runs, and the tree is stopped when it goes over the limit."""
+
+    def __init__(self, args: list[str], budget: float, limit_mib: float) -> None:
+        self.args, self.budget, self.limit_mib = args, budget, limit_mib
+        self.peak_mib = 0.0
+        self.stage = ""  # the last stage it reported starting
+        self.elapsed = 0.0
+
+    def run(self) -> dict[str, Any]:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            started = time.perf_counter()
+            process = subprocess.Popen([sys.executable, *self.args], stdout=out, stderr=err,
+                                       cwd=ROOT, start_new_session=True)
+            stopped: dict[str, Any] | None = None
+            while process.poll() is None:
+                time.sleep(0.2)
+                self.elapsed = time.perf_counter() - started
+                self.peak_mib = max(self.peak_mib, tree_pss_mib(process.pid))
+                if self.elapsed > self.budget:
+                    stopped = {"timed_out_after": self.budget}
+                elif self.limit_mib and self.peak_mib > self.limit_mib:
+                    stopped = {"memory_limit_mib": self.limit_mib}
+                if stopped:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+            err.seek(0)
+            errors = err.read().decode(errors="replace")
+            stages = [line[len("stage: "):] for line in errors.splitlines()
+                      if line.startswith("stage: ")]
+            self.stage = stages[-1] if stages else ""
+            if stopped:
+                return {**stopped, "after_seconds": round(self.elapsed, 1), "stage": self.stage,
+                        "pss_peak_mib": self.peak_mib}
+            if process.returncode != 0:
+                sys.stderr.write(errors[-3000:])
+                raise SystemExit(f"{self.args[0]} failed with exit code {process.returncode}")
+            out.seek(0)
+            result: dict[str, Any] = json.loads(out.read().decode().strip().splitlines()[-1])
+            result["pss_peak_mib"] = self.peak_mib
+            return result
+
+
+def tree_pss_mib(pid: int) -> float:
+    """Proportional set size of a process and its descendants, in MiB (0 once it is gone)."""
+    total_kib = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path(f"/proc/{current}")
+        try:
+            rollup = (proc / "smaps_rollup").read_text(encoding="ascii")
+            total_kib += next((int(line.split()[1]) for line in rollup.splitlines()
+                               if line.startswith("Pss:")), 0)
+            children = (proc / "task" / str(current) / "children").read_text(encoding="ascii")
+            pending.extend(int(k) for k in children.split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue  # ended meanwhile
+    return total_kib / 1024
+
+
+def machine_mib() -> float:
+    meminfo = Path("/proc/meminfo").read_text(encoding="ascii")
+    return next(int(line.split()[1]) for line in meminfo.splitlines()
+                if line.startswith("MemTotal:")) / 1024
+
+
+def run_json(args: list[str], budget: float, limit_mib: float = 0) -> dict[str, Any] | None:
+    """The JSON a benchmark process prints; None if it ran out of time. Over the memory limit,
+    a record of where it stopped."""
+    result = Watched(args, budget, limit_mib).run()
+    if "timed_out_after" in result:
         return None
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-3000:])
-        raise SystemExit(f"{args[0]} failed with exit code {done.returncode}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -54,14 +125,16 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     stages = {name: {key: statistics.median(r["stages"][name][key] for r in runs)
                      for key in first["stages"][name]} for name in first["stages"]}
     return {"triples": first["triples"], "stages": stages, "runs": len(runs),
-            "peak_mib": max(r["peak_mib"] for r in runs),
-            # The forked process's own peak; it shares most of its pages with the parent.
-            "child_peak_mib": max(r.get("child_peak_mib", 0) for r in runs),
+            # The largest resident size of any one of its processes (pages shared with the
+            # forked process count in both).
+            "peak_mib": max(max(r["peak_mib"], r.get("child_peak_mib", 0)) for r in runs),
+            "pss_peak_mib": max(r["pss_peak_mib"] for r in runs),
             "seconds": statistics.median(sum(s["seconds"] for s in r["stages"].values())
                                          for r in runs)}
 
 
-def measure(size: int, runs: int, naive_max: int, budget: float, tmp: Path) -> dict[str, Any]:
+def measure(size: int, runs: int, naive_max: int, budget: float, limit_mib: float,
+            tmp: Path) -> dict[str, Any]:
     awards = max(0, (size - FIXED_TRIPLES) // TRIPLES_PER_AWARD)
     source = tmp / f"source-{size}"
     subprocess.run([sys.executable, "-m", "pipeline", "synth", "--awards", str(awards),
@@ -71,9 +144,11 @@ def measure(size: int, runs: int, naive_max: int, budget: float, tmp: Path) -> d
     for n in range(runs):
         out = tmp / f"build-{size}-{n}"
         started = time.perf_counter()
-        result = run_json([str(BENCH / "stages.py"), str(source), str(out)], budget)
+        result = run_json([str(BENCH / "stages.py"), str(source), str(out)], budget, limit_mib)
         if result is None:
             return {"size": size, "awards": awards, "timed_out_after": budget}
+        if "memory_limit_mib" in result:
+            return {"size": size, "awards": awards, **result}
         ours.append(result)
         if time.perf_counter() - started > budget / 3:
             break  # too slow for more runs within the budget
@@ -105,6 +180,11 @@ def table(results: list[dict[str, Any]]) -> str:
             limit = r["timed_out_after"]
             lines.append(f"| {r['size']:,} | | (timed out after {limit} s) | | | | |")
             continue
+        if "memory_limit_mib" in r:
+            lines.append(f"| {r['size']:,} | | (stopped at the {r['memory_limit_mib']:,.0f} MiB "
+                         f"limit after {r['after_seconds']:,.0f} s, in stage "
+                         f"\"{r['stage']}\") | | | | {r['pss_peak_mib']:,.0f} |")
+            continue
         for name, s in r["stages"].items():
             rate = r["triples"] / s["seconds"] if s["seconds"] else 0
             use = s["cpu_seconds"] / s["seconds"] if s["seconds"] else 0
@@ -112,7 +192,7 @@ def table(results: list[dict[str, Any]]) -> str:
                          f"{rate:,.0f} | {use:.0%} | |")
         lines.append(f"| {r['size']:,} | {r['triples']:,} | **total (median of {r['runs']})** | "
                      f"**{r['seconds']:.2f}** | {r['triples'] / r['seconds']:,.0f} | | "
-                     f"{r['peak_mib']:,.0f} (forked: {r['child_peak_mib']:,.0f}) |")
+                     f"{r['pss_peak_mib']:,.0f} (each process: {r['peak_mib']:,.0f}) |")
         if r["floor"]:
             lines.append(f"| {r['size']:,} | {r['triples']:,} | floor (pyoxigraph) | "
                          f"{r['floor']['seconds']:.2f} | | | {r['floor']['peak_mib']:,.0f} |")
@@ -142,6 +222,11 @@ def main() -> None:
     parser.add_argument("--naive-max", default="200k")
     parser.add_argument("--budget", type=float, default=1800.0,
                         help="seconds one measured run may take before the size is given up")
+    parser.add_argument("--memory-limit", type=float, default=machine_mib() * 0.8,
+                        help="MiB the build's processes may use together (PSS) before the size "
+                             "is given up, 0 for none; by default 80%% of the machine's memory, "
+                             "so a size that cannot fit stops instead of swapping. "
+                             "--memory-limit 4096 checks the 4 GB goal directly.")
     args = parser.parse_args()
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {platform.system()}")
@@ -150,7 +235,7 @@ def main() -> None:
         for size in (parse_size(s) for s in args.sizes.split(",")):
             print(f"measuring {size:,} triples…", file=sys.stderr)
             results.append(measure(size, args.runs, parse_size(args.naive_max), args.budget,
-                                   Path(tmp)))
+                                   args.memory_limit, Path(tmp)))
     (BENCH / "results.json").write_text(json.dumps({"machine": machine, "results": results},
                                                    indent=2) + "\n")
     text = f"Machine: {machine}\n\n{table(results)}\n"

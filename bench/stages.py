@@ -28,24 +28,31 @@ def cpu() -> float:
 def main(source: Path, out: Path) -> None:
     stages: dict[str, dict[str, float]] = {}
 
+    def starting(name: str) -> None:
+        print(f"stage: {name}", file=sys.stderr, flush=True)  # bench/run.py reports the last
+
     def timed(name: str, start: float, cpu_start: float) -> None:
         wall = time.perf_counter() - start
         stages[name] = {"seconds": wall, "cpu_seconds": cpu() - cpu_start}
 
     with b.long_lived():  # as build() makes them
         t, c = time.perf_counter(), cpu()
+        starting("load")
         records = load(source)
         timed("load", t, c)
         t, c = time.perf_counter(), cpu()
+        starting("rdf")
         iris = Iris(DEFAULT_BASE)
         triples, origins = to_triples(records, iris, STAGES)
         dataset = b.Dataset(records, triples, origins, iris)
         timed("rdf", t, c)
     with Stage(out) as stage:
         t, c = time.perf_counter(), cpu()
+        starting("validate, outputs, pages, store")
         report = b.render_into(stage, dataset)
         timed("validate, outputs, pages, store", t, c)
         t, c = time.perf_counter(), cpu()
+        starting("flush and swap in")
         stage.commit()
         timed("flush and swap in", t, c)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
