@@ -234,6 +234,10 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
     is raised (and nothing is published) even where rendering failed on the invalid data."""
     clock = _Clock(progress)
     pages = site.ResourcePages(dataset)
+    with long_lived():
+        # Before the fork, so both processes share them instead of each making its own: the
+        # pyoxigraph triples (validation, dumps, store, pages) and the site's index.
+        pages.paths  # noqa: B018 - made on first use
     tickets = Tickets()
     try:
         first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress))
@@ -241,8 +245,7 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
         other: dict[str, str] = {}
         own_pages: dict[str, str] = {}
         try:
-            with long_lived():
-                tickets.issue(len(pages.paths), _BATCH)
+            tickets.issue(len(pages.paths), _BATCH)
             # Here, not in the forked process: a database's threads left in the parent by an
             # earlier store (in a long-lived process) could hold locks a child never gets.
             for writer in WRITERS:
