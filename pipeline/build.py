@@ -180,6 +180,7 @@ class _Written:
     report: Report
     outputs: dict[str, str]  # by the outputs before the site
     pages: dict[str, str]  # resource pages, their representations and type maps
+    sizes: dict[str, int]  # of all of these
 
 
 def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
@@ -188,11 +189,12 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     Stops after validation when it finds errors."""
     report = check(dataset, progress)
     if not report.conforms:
-        return _Written(report, {}, {})
+        return _Written(report, {}, {}, {})
     files = _run(OUTPUTS[:_SITE], dataset, report)
     outputs = stage.write(files)
     del files
-    return _Written(report, outputs, _page_lane(stage, pages, tickets))
+    written = _page_lane(stage, pages, tickets)
+    return _Written(report, outputs, written, stage.sizes)
 
 
 def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
@@ -266,6 +268,7 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
     if error is not None:
         raise error
     digests = {**written.outputs, **other, **own_pages, **written.pages}
+    stage.sizes.update(written.sizes)  # the other process's Stage is its own copy
     later = {"index.html": site.home_page(pages, written.outputs.keys())}
     # The listers see every file but the resource pages', whose type maps are written already.
     shown = written.outputs.keys() | other.keys()
@@ -294,7 +297,7 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
         with Stage(out) as stage:
             report = render_into(stage, dataset, progress)
             # Last, so that it lists what the other writers made.
-            fingerprint.write_record(inputs, report, source_dir, stage.path)
+            fingerprint.write_record(inputs, report, source_dir, stage.path, stage.sizes)
             stage.commit()
     finally:
         gc.unfreeze()

@@ -74,6 +74,7 @@ class Stage:
         self.path = out.parent / f".{out.name}.tmp-{os.getpid()}"
         self._previous = out if (out / MARKER).exists() else None
         self._made = {""}
+        self.sizes: dict[str, int] = {}  # of the files this process wrote, by name
         self._exit = contextlib.ExitStack()
 
     def __enter__(self) -> Stage:
@@ -111,6 +112,7 @@ class Stage:
                 self._made.add(folder)
             target = f"{self.path}/{name}"
             digests[name] = hashlib.sha256(data).hexdigest()
+            self.sizes[name] = len(data)
             if self._previous is not None and _link_if_same(f"{self._previous}/{name}",
                                                             target, data):
                 continue
