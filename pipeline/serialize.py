@@ -177,7 +177,7 @@ class Unsupported(Exception):
     """A context feature `compact` does not implement; `jsonld` handles every context."""
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"  # as pyoxigraph names plain literals
 _NATIVE = {str(t) for t in PLAIN_LITERAL_TYPES}
 
 
@@ -307,7 +307,7 @@ def compact(triples: list[ox.Triple], context: dict[str, Any]) -> bytes:
         if isinstance(o, ox.Literal):
             datatype: str | None = o.datatype.value
             language = bcp47_case(o.language) if o.language else None
-            if language or datatype == _XSD_STRING:  # rdflib's plain and language literals
+            if language or datatype == XSD_STRING:  # rdflib's plain and language literals
                 datatype = None
             key, form, as_set = c.rule(p, True, datatype, language)
         else:

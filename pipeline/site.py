@@ -27,7 +27,7 @@ from rdflib.namespace import OWL, RDF, SH
 from pipeline import catalog, charts, links
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import PREFIXES
-from pipeline.serialize import ntriples, to_oxigraph, turtle
+from pipeline.serialize import XSD_STRING, ntriples, to_oxigraph, turtle
 from pipeline.validate import load_graph
 from pipeline.vocab import MIRAI
 
@@ -43,7 +43,6 @@ DCT_SOURCE = DCT + "source"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 M = str(MIRAI)
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "statedAmount",
            M + "roundingUnit"}
 # rdf:type and the names first, the sources last; the rest by their English label.

@@ -19,12 +19,11 @@ from rdflib.term import Node
 from pipeline import shacl
 from pipeline.errors import Location
 from pipeline.rdf import Origins
-from pipeline.serialize import bcp47_case
+from pipeline.serialize import XSD_STRING, bcp47_case
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 _RANK = {"error": 0, "warning": 1, "info": 2}
-_XSD_STRING = str(XSD.string)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def _rdflib(term: object, blank: dict[str, BNode]) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:  # pyoxigraph gives tags in lower case; written as the file has them
             return Literal(term.value, lang=bcp47_case(term.language))
-        if term.datatype.value == _XSD_STRING:  # rdflib's parser makes plain literals
+        if term.datatype.value == XSD_STRING:  # rdflib's parser makes plain literals
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"not a term of a Turtle file: {term!r}")
