@@ -15,7 +15,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from pipeline import catalog, examples, fingerprint, releases, servers, site, store, tables
+from pipeline import (
+    catalog,
+    examples,
+    fingerprint,
+    releases,
+    servers,
+    site,
+    store,
+    tables,
+    timeline,
+)
 from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.load import Source, load
 from pipeline.parallel import Forked, Tickets
@@ -93,19 +103,22 @@ def long_lived() -> Iterator[None]:
 
 def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Dataset:
     clock = _Clock(progress)
-    source = load(source_dir)
+    with timeline.span("load"):
+        source = load(source_dir)
     count = sum(1 for _ in source.all())
     clock.lap(f"loaded {count:,} records from {source_dir}")
     iris = Iris(base)
-    triples, origins = to_triples(source, iris, STAGES)
+    with timeline.span("rdf"):
+        triples, origins = to_triples(source, iris, STAGES)
     clock.lap(f"made {len(triples):,} triples")
     return Dataset(source, triples, origins, iris)
 
 
 def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
     clock = _Clock(progress)
-    report = validate_graph(dataset.triples, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
-                            dataset.origins, dataset.ox_triples)
+    with timeline.span("validate"):
+        report = validate_graph(dataset.triples, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
+                                dataset.origins, dataset.ox_triples)
     clock.lap(f"validated: {report.count('error')} error(s), {report.count('warning')} "
               "warning(s)")
     return report
@@ -181,6 +194,7 @@ class _Written:
     outputs: dict[str, str]  # by the outputs before the site
     pages: dict[str, str]  # resource pages, their representations and type maps
     sizes: dict[str, int]  # of all of these
+    spans: list[timeline.Span]  # where its time went
 
 
 def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
@@ -189,22 +203,24 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     Stops after validation when it finds errors."""
     report = check(dataset, progress)
     if not report.conforms:
-        return _Written(report, {}, {}, {})
+        return _Written(report, {}, {}, {}, timeline.forked_spans())
     files = _run(OUTPUTS[:_SITE], dataset, report)
-    outputs = stage.write(files)
+    with timeline.span("write outputs"):
+        outputs = stage.write(files)
     del files
     written = _page_lane(stage, pages, tickets)
-    return _Written(report, outputs, written, stage.sizes)
+    return _Written(report, outputs, written, stage.sizes, timeline.forked_spans())
 
 
 def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
     """Resource pages and their representations, a batch at a time, with their type maps
     (which servers.server_files would otherwise make at the end, one process alone)."""
     digests: dict[str, str] = {}
-    for batch in tickets:
-        made = pages.render(pages.paths[batch.start:batch.stop])
-        made.update(servers.type_maps(made))
-        digests.update(stage.write(made))
+    with timeline.span("resource pages"):
+        for batch in tickets:
+            made = pages.render(pages.paths[batch.start:batch.stop])
+            made.update(servers.type_maps(made))
+            digests.update(stage.write(made))
     return digests
 
 
@@ -212,7 +228,8 @@ def _run(outputs: Sequence[Output], dataset: Dataset, report: Report) -> dict[st
     """The files of `outputs`, each seeing those of the ones before it."""
     files: dict[str, bytes] = {}
     for output in outputs:
-        added = output(dataset, report, files)
+        with timeline.span(output.__name__):
+            added = output(dataset, report, files)
         _no_overlap(output, files.keys(), added.keys())
         files.update(added)
     return files
@@ -239,7 +256,10 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
     with long_lived():
         # Before the fork, so both processes share them instead of each making its own: the
         # pyoxigraph triples (validation, dumps, store, pages) and the site's index.
-        pages.paths  # noqa: B018 - made on first use
+        with timeline.span("pyoxigraph terms"):
+            dataset.ox_triples  # noqa: B018 - made on first use
+        with timeline.span("site index"):
+            pages.paths  # noqa: B018
     tickets = Tickets()
     try:
         first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress))
@@ -251,8 +271,10 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
             # Here, not in the forked process: a database's threads left in the parent by an
             # earlier store (in a long-lived process) could hold locks a child never gets.
             for writer in WRITERS:
-                writer(dataset, stage.path)
-            other = stage.write(site.other_files(pages))
+                with timeline.span(writer.__name__):
+                    writer(dataset, stage.path)
+            with timeline.span("site listings"):
+                other = stage.write(site.other_files(pages))
             own_pages = _page_lane(stage, pages, tickets)
         except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
             tickets.cancel()  # the other process renders no more pages
@@ -260,24 +282,29 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
         except BaseException:  # interrupted: the other process must not write on
             first.stop()
             raise
-        written = first.result()
+        with timeline.span("wait for the forked process"):
+            written = first.result()
     finally:
         tickets.close()
+    timeline.add(written.spans)
     if not written.report.conforms:
         raise ValidationFailed(written.report)
     if error is not None:
         raise error
     digests = {**written.outputs, **other, **own_pages, **written.pages}
     stage.sizes.update(written.sizes)  # the other process's Stage is its own copy
-    later = {"index.html": site.home_page(pages, written.outputs.keys())}
+    with timeline.span("home page"):
+        later = {"index.html": site.home_page(pages, written.outputs.keys())}
     # The listers see every file but the resource pages', whose type maps are written already.
     shown = written.outputs.keys() | other.keys()
     for lister in LISTERS:
-        added = lister(dataset, written.report, shown | later.keys())
+        with timeline.span(lister.__name__):
+            added = lister(dataset, written.report, shown | later.keys())
         _no_overlap(lister, digests.keys() | later.keys(), added.keys())
         later.update(added)
-    digests.update(stage.write(later))
-    stage.write({"SHA256SUMS": sums_file(digests)})
+    with timeline.span("SHA256SUMS"):
+        digests.update(stage.write(later))
+        stage.write({"SHA256SUMS": sums_file(digests)})
     clock.lap(f"wrote {len(digests) + 1} files")
     return written.report
 
@@ -289,7 +316,9 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
     The publication records the fingerprint of its inputs (pipeline/fingerprint.py), taken
     before the source is read: a source edited during the build then differs from the record,
     and the next build does the work again instead of keeping a stale publication."""
-    inputs = fingerprint.fingerprint(source_dir, base, release)
+    timeline.begin()
+    with timeline.span("fingerprint"):
+        inputs = fingerprint.fingerprint(source_dir, base, release)
     try:
         with long_lived():
             dataset = dataclasses.replace(assemble(source_dir, base, progress),
@@ -297,8 +326,10 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
         with Stage(out) as stage:
             report = render_into(stage, dataset, progress)
             # Last, so that it lists what the other writers made.
-            fingerprint.write_record(inputs, report, source_dir, stage.path, stage.sizes)
-            stage.commit()
+            with timeline.span("build record"):
+                fingerprint.write_record(inputs, report, source_dir, stage.path, stage.sizes)
+            with timeline.span("swap in"):
+                stage.commit()
     finally:
         gc.unfreeze()
     progress(f"published {out}")

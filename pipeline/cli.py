@@ -59,8 +59,10 @@ def main() -> None:
                    "source's dataset.yaml states it.")
 @click.option("--force", is_flag=True,
               help="Build even when no input changed since the build in OUT.")
+@click.option("--timings", is_flag=True,
+              help="Print where the build's time went, stage by stage, in each process.")
 def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | None,
-          force: bool) -> None:
+          force: bool, timings: bool) -> None:
     """Validate the source and publish dumps, ontology and shapes into OUT."""
     _check_base(base)
     if not force:
@@ -85,14 +87,24 @@ def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | No
     try:
         report = build_module.build(source_dir, out, base, progress, release=release)
     except build_module.ValidationFailed as failed:
+        _print_timings(timings)
         _print_results(failed.report)
         _fail(failed)
         return
     except MiraiError as error:
+        _print_timings(timings)
         _fail(error)
         return
+    _print_timings(timings)
     if not quiet:
         _print_results(report)
+
+
+def _print_timings(wanted: bool) -> None:
+    if wanted:
+        from pipeline import timeline
+
+        click.echo(timeline.table(timeline.spans()), err=True)
 
 
 @main.command()

@@ -16,9 +16,10 @@ from pyld import jsonld
 from pyshacl import validate
 from rdflib import BNode, Graph
 
-from pipeline import site
+from pipeline import site, timeline
 from pipeline.build import DUMP, ValidationFailed, assemble, build, check, render_files
 from pipeline.errors import BuildError
+from pipeline.parallel import can_fork
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import DEFAULT_BASE
 from pipeline.serialize import to_oxigraph
@@ -202,6 +203,46 @@ def test_the_build_on_two_cores_writes_what_one_process_makes(
     written = published_files(out)
     assert sorted(written) == sorted(expected)
     assert [name for name in expected if written[name] != expected[name]] == []
+
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_the_timeline_names_each_stage_and_the_process_that_ran_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    monkeypatch.setenv("MIRAI_LOD_NO_FORK", "0" if fork else "1")
+    second = timeline.FORKED if fork and can_fork() else timeline.MAIN
+    for _ in range(2):  # a second build reports its own spans only
+        started = time.monotonic()
+        build(BASE, tmp_path / "build", DEFAULT_BASE)
+        ended = time.monotonic()
+    spans = timeline.spans()
+    by_name = {s.name: s for s in spans}
+    assert len(by_name) == len(spans) - 1  # each stage once; resource pages once per process
+    assert {s.process for s in spans if s.name == "resource pages"} <= {timeline.MAIN, second}
+    assert {"fingerprint", "load", "rdf", "pyoxigraph terms", "site index", "write_store",
+            "site listings", "validate", "dumps", "csv_files", "catalog_files",
+            "release_files", "write outputs", "home page", "example_files", "server_files",
+            "SHA256SUMS", "build record", "swap in"} <= by_name.keys()
+    for name in ("validate", "dumps", "csv_files", "catalog_files", "write outputs"):
+        assert by_name[name].process == second, name
+    for name in ("load", "rdf", "write_store", "site listings", "home page", "swap in"):
+        assert by_name[name].process == timeline.MAIN, name
+    assert all(started <= s.start and s.start + s.seconds <= ended for s in spans)
+    assert all(s.seconds >= 0 and s.cpu_seconds >= 0 for s in spans)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+
+    def end(name: str) -> float:
+        return by_name[name].start + by_name[name].seconds
+
+    # Each process's stages follow one another.
+    assert end("load") <= by_name["rdf"].start
+    assert end("validate") <= by_name["dumps"].start
+    assert end("dumps") <= by_name["csv_files"].start
+    assert end("build record") <= by_name["swap in"].start
+    table = timeline.table(spans).splitlines()
+    assert table[0].split() == ["at", "stage", "process", "seconds", "CPU", "s"]
+    assert len(table) == len(spans) + 1
+    assert table[1].split()[:3] == ["0.00", "fingerprint", "main"]
 
 
 def test_invalid_data_is_reported_even_when_a_page_fails_on_it(

@@ -71,6 +71,18 @@ def test_build_quiet_prints_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "download" / "mirai-lod.ttl").exists()
 
 
+
+def test_build_timings_prints_each_stage(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--source", str(BASE), "--out",
+                                       str(tmp_path / "out"), "--quiet", "--timings"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    rows = [line.split() for line in result.stderr.splitlines()]
+    assert rows[0] == ["at", "stage", "process", "seconds", "CPU", "s"]
+    stages = {" ".join(row[1:-3]) for row in rows[1:]}
+    assert {"load", "rdf", "validate", "dumps", "resource pages", "swap in"} <= stages
+
+
 def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(BASE, src)
