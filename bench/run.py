@@ -2,13 +2,16 @@
 in the same run on the same data: the floor (pyoxigraph in, out and into a store) and the naive
 path (rdflib + pySHACL + rdflib serializers). Figures that matter are the ratios.
 
-    python bench/run.py [--sizes 100k,1m,10m] [--runs 3] [--naive-max 200k] [--budget 1800]
-                        [--memory-limit MIB]
+    python bench/run.py [--sizes 100k,1m,10m] [--runs 3] [--naive 100k] [--budget 1800]
+                        [--memory-limit MIB] [--results DIR]
 
-Peak memory is sampled while each build runs: the machine's memory in use above what was in
-use when it started, so pages a forked process shares with its parent count once (run it on
-an otherwise idle machine); a build going over --memory-limit is stopped and reported with
-the stage it was in.
+Each build reports its stages (pipeline/timeline.py): the process that ran each (the build's
+main process, or the process it forks to use the second core), seconds, CPU use. Memory is
+sampled while the build runs: the machine's memory in use above what was in use when it
+started, so pages a forked process shares with its parent count once (run it on an otherwise
+idle machine). A stage's peak is the highest sample taken while it ran, which includes what
+the other process held meanwhile. A build going over --memory-limit is stopped and reported
+with the stage it was in.
 
 Writes bench/results.json and bench/results.md and prints the table.
 """
@@ -54,6 +57,7 @@ class Watched:
     def __init__(self, args: list[str], budget: float, limit_mib: float) -> None:
         self.args, self.budget, self.limit_mib = args, budget, limit_mib
         self.peak_mib = 0.0
+        self.samples: list[tuple[float, float]] = []  # (time.monotonic(), MiB in use)
         self.stage = ""  # the last stage it reported starting
         self.elapsed = 0.0
 
@@ -67,7 +71,9 @@ class Watched:
             while process.poll() is None:
                 time.sleep(0.2)
                 self.elapsed = time.perf_counter() - started
-                self.peak_mib = max(self.peak_mib, in_use_mib() - baseline)
+                mib = in_use_mib() - baseline
+                self.samples.append((time.monotonic(), mib))
+                self.peak_mib = max(self.peak_mib, mib)
                 if self.elapsed > self.budget:
                     stopped = {"timed_out_after": self.budget}
                 elif self.limit_mib and self.peak_mib > self.limit_mib:
@@ -89,6 +95,10 @@ class Watched:
             out.seek(0)
             result: dict[str, Any] = json.loads(out.read().decode().strip().splitlines()[-1])
             result["memory_peak_mib"] = self.peak_mib
+            for span in result.get("spans", ()):
+                during = [mib for at, mib in self.samples
+                          if span["start"] <= at <= span["start"] + span["seconds"]]
+                span["memory_peak_mib"] = max(during) if during else None
             return result
 
 
@@ -118,20 +128,40 @@ def run_json(args: list[str], budget: float, limit_mib: float = 0) -> dict[str, 
     return result
 
 
+def stages_of(run: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """A run's spans by stage and process, in the order they started; a stage's start is
+    given from the start of the first."""
+    origin = min(s["start"] for s in run["spans"])
+    stages: dict[tuple[str, str], dict[str, Any]] = {}
+    for span in run["spans"]:
+        stages[span["name"], span["process"]] = {
+            "at": span["start"] - origin, "seconds": span["seconds"],
+            "cpu_seconds": span["cpu_seconds"], "memory_peak_mib": span["memory_peak_mib"]}
+    return stages
+
+
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     first = runs[0]
-    stages = {name: {key: statistics.median(r["stages"][name][key] for r in runs)
-                     for key in first["stages"][name]} for name in first["stages"]}
+    each = [stages_of(r) for r in runs]
+
+    def median(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return statistics.median(known) if known else None
+
+    stages = [{"stage": name, "process": process,
+               **{key: median([e[name, process][key] for e in each if (name, process) in e])
+                  for key in ("at", "seconds", "cpu_seconds", "memory_peak_mib")}}
+              for name, process in each[0]]
     return {"triples": first["triples"], "stages": stages, "runs": len(runs),
             # The largest resident size of any one of its processes (pages shared with the
             # forked process count in both).
             "peak_mib": max(max(r["peak_mib"], r.get("child_peak_mib", 0)) for r in runs),
             "memory_peak_mib": max(r["memory_peak_mib"] for r in runs),
-            "seconds": statistics.median(sum(s["seconds"] for s in r["stages"].values())
-                                         for r in runs)}
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs)}
 
 
-def measure(size: int, runs: int, naive_max: int, budget: float, limit_mib: float,
+def measure(size: int, runs: int, naive: bool, budget: float, limit_mib: float,
             tmp: Path) -> dict[str, Any]:
     awards = max(0, (size - FIXED_TRIPLES) // TRIPLES_PER_AWARD)
     source = tmp / f"source-{size}"
@@ -160,7 +190,7 @@ def measure(size: int, runs: int, naive_max: int, budget: float, limit_mib: floa
                         "page_count": floors[0]["page_count"],
                         "peak_mib": max(f["peak_mib"] for f in floors)} if floors else None
     summary["naive"] = None
-    if summary["triples"] <= naive_max:
+    if naive:
         summary["naive"] = run_json([str(BENCH / "references.py"), "naive", str(dump),
                                      str(ROOT / "shapes" / "mirai.ttl"),
                                      str(ROOT / "ontology" / "mirai.ttl")], budget) or {
@@ -171,45 +201,55 @@ def measure(size: int, runs: int, naive_max: int, budget: float, limit_mib: floa
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| size | triples | stage | seconds | triples/s | CPU use | peak MiB |",
-             "|---|---:|---|---:|---:|---:|---:|"]
+    lines = ["| size | triples | stage | process | from s | seconds | triples/s | CPU use | "
+             "peak MiB |",
+             "|---|---:|---|---|---:|---:|---:|---:|---:|"]
+
+    def row(r: dict[str, Any], stage: str, seconds: str = "", peak: str = "", process: str = "",
+            at: str = "", rate: str = "", use: str = "") -> None:
+        triples = f"{r['triples']:,}" if "triples" in r else ""
+        lines.append(f"| {r['size']:,} | {triples} | {stage} | {process} | {at} | {seconds} | "
+                     f"{rate} | {use} | {peak} |")
+
     for r in results:
         if "timed_out_after" in r:
-            limit = r["timed_out_after"]
-            lines.append(f"| {r['size']:,} | | (timed out after {limit} s) | | | | |")
+            row(r, f"(timed out after {r['timed_out_after']} s)")
             continue
         if "memory_limit_mib" in r:
-            lines.append(f"| {r['size']:,} | | (stopped at the {r['memory_limit_mib']:,.0f} MiB "
-                         f"limit after {r['after_seconds']:,.0f} s, in stage "
-                         f"\"{r['stage']}\") | | | | {r['memory_peak_mib']:,.0f} |")
+            row(r, f"(stopped at the {r['memory_limit_mib']:,.0f} MiB limit after "
+                   f"{r['after_seconds']:,.0f} s, in stage \"{r['stage']}\")",
+                peak=f"{r['memory_peak_mib']:,.0f}")
             continue
-        for name, s in r["stages"].items():
-            rate = r["triples"] / s["seconds"] if s["seconds"] else 0
-            use = s["cpu_seconds"] / s["seconds"] if s["seconds"] else 0
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | {name} | {s['seconds']:.2f} | "
-                         f"{rate:,.0f} | {use:.0%} | |")
-        lines.append(f"| {r['size']:,} | {r['triples']:,} | **total (median of {r['runs']})** | "
-                     f"**{r['seconds']:.2f}** | {r['triples'] / r['seconds']:,.0f} | | "
-                     f"{r['memory_peak_mib']:,.0f} (each process: {r['peak_mib']:,.0f}) |")
+        for s in r["stages"]:
+            seconds = s["seconds"]
+            peak = s["memory_peak_mib"]
+            row(r, s["stage"], f"{seconds:.2f}", "" if peak is None else f"{peak:,.0f}",
+                s["process"], f"{s['at']:.2f}",
+                f"{r['triples'] / seconds:,.0f}" if seconds >= 0.01 else "",
+                f"{s['cpu_seconds'] / seconds:.0%}" if seconds >= 0.01 else "")
+        total = r["seconds"]
+        row(r, f"**total (median of {r['runs']})**", f"**{total:.2f}**",
+            f"{r['memory_peak_mib']:,.0f} (each process: {r['peak_mib']:,.0f})",
+            rate=f"{r['triples'] / total:,.0f}", use=f"{r['cpu_seconds'] / total:.0%}")
         if r["floor"]:
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | floor (pyoxigraph) | "
-                         f"{r['floor']['seconds']:.2f} | | | {r['floor']['peak_mib']:,.0f} |")
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | **ratio to floor** | "
-                         f"**{r['seconds'] / r['floor']['seconds']:.1f}×** | | | |")
+            row(r, "floor (pyoxigraph)", f"{r['floor']['seconds']:.2f}",
+                f"{r['floor']['peak_mib']:,.0f}")
+            row(r, "**ratio to floor**", f"**{total / r['floor']['seconds']:.1f}×**")
             with_pages = r["floor"]["seconds"] + r["floor"]["pages"]
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | floor with pages (one small "
-                         f"page per subject, {r['floor']['page_count']:,}) | "
-                         f"{with_pages:.2f} | | | |")
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | **ratio to floor with pages** | "
-                         f"**{r['seconds'] / with_pages:.1f}×** | | | |")
-        if r["naive"] and "timed_out_after" in r["naive"]:
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | naive (rdflib + pySHACL) | "
-                         f"did not finish in {r['naive']['timed_out_after']:.0f} s | | | |")
-        elif r["naive"]:
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | naive (rdflib + pySHACL) | "
-                         f"{r['naive']['seconds']:.2f} | | | {r['naive']['peak_mib']:,.0f} |")
-            lines.append(f"| {r['size']:,} | {r['triples']:,} | **speed-up over naive** | "
-                         f"**{r['naive']['seconds'] / r['seconds']:.1f}×** | | | |")
+            row(r, f"floor with pages (one small page per subject, "
+                   f"{r['floor']['page_count']:,})", f"{with_pages:.2f}")
+            row(r, "**ratio to floor with pages**", f"**{total / with_pages:.1f}×**")
+        naive = r["naive"]
+        if naive and "timed_out_after" in naive:
+            # Unfinished, it still bounds the speed-up from below.
+            row(r, "naive (rdflib + pySHACL)",
+                f"did not finish in {naive['timed_out_after']:.0f} s")
+            row(r, "**speed-up over naive**",
+                f"**more than {naive['timed_out_after'] / total:.1f}×**")
+        elif naive:
+            row(r, "naive (rdflib + pySHACL)", f"{naive['seconds']:.2f}",
+                f"{naive['peak_mib']:,.0f}")
+            row(r, "**speed-up over naive**", f"**{naive['seconds'] / total:.1f}×**")
     return "\n".join(lines)
 
 
@@ -217,7 +257,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1m,10m")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--naive-max", default="200k")
+    parser.add_argument("--naive", default="100k",
+                        help="the sizes at which the naive path is measured too, '' for none "
+                             "(over the budget, it still bounds the speed-up from below)")
     parser.add_argument("--budget", type=float, default=1800.0,
                         help="seconds one measured run may take before the size is given up")
     parser.add_argument("--memory-limit", type=float, default=machine_mib() * 0.8,
@@ -225,19 +267,22 @@ def main() -> None:
                              "is given up, 0 for none; by default 80%% of the machine's memory, "
                              "so a size that cannot fit stops instead of swapping. "
                              "--memory-limit 4096 checks the 4 GB goal directly.")
+    parser.add_argument("--results", type=Path, default=BENCH,
+                        help="directory for results.json and results.md")
     args = parser.parse_args()
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {platform.system()}")
+    naive = {parse_size(s) for s in args.naive.split(",") if s}
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in (parse_size(s) for s in args.sizes.split(",")):
             print(f"measuring {size:,} triples…", file=sys.stderr)
-            results.append(measure(size, args.runs, parse_size(args.naive_max), args.budget,
+            results.append(measure(size, args.runs, size in naive, args.budget,
                                    args.memory_limit, Path(tmp)))
-    (BENCH / "results.json").write_text(json.dumps({"machine": machine, "results": results},
+    (args.results / "results.json").write_text(json.dumps({"machine": machine, "results": results},
                                                    indent=2) + "\n")
     text = f"Machine: {machine}\n\n{table(results)}\n"
-    (BENCH / "results.md").write_text(text)
+    (args.results / "results.md").write_text(text)
     print(text)
 
 

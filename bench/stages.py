@@ -1,22 +1,24 @@
-"""One measured build of a source tree, stage by stage; prints one JSON object.
+"""One measured build of a source tree; prints one JSON object with its stages.
 
-Run by bench/run.py in a fresh process per measurement, so peak memory is the build's own. The
-stages are those of `pipeline.build.build`, called one by one to time them.
+Run by bench/run.py in a fresh process per measurement, so peak memory is the build's own. It
+runs `pipeline.build.build` as `mirai-lod build --force` does, and reports the spans the build
+records (pipeline/timeline.py): each stage, the process that ran it, its seconds and CPU
+seconds, and when it started, on the clock bench/run.py samples memory with.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import resource
 import sys
 import time
 from pathlib import Path
 
-from pipeline import build as b
-from pipeline.load import load
-from pipeline.publish import Stage
-from pipeline.rdf import DEFAULT_BASE, Iris, to_triples
-from pipeline.stages import STAGES
+from pipeline import timeline
+from pipeline.build import DUMP, build
+from pipeline.rdf import DEFAULT_BASE
 
 
 def cpu() -> float:
@@ -25,39 +27,22 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
 
 
+def starting(name: str) -> None:
+    print(f"stage: {name}", file=sys.stderr, flush=True)  # bench/run.py reports the last
+
+
 def main(source: Path, out: Path) -> None:
-    stages: dict[str, dict[str, float]] = {}
-
-    def starting(name: str) -> None:
-        print(f"stage: {name}", file=sys.stderr, flush=True)  # bench/run.py reports the last
-
-    def timed(name: str, start: float, cpu_start: float) -> None:
-        wall = time.perf_counter() - start
-        stages[name] = {"seconds": wall, "cpu_seconds": cpu() - cpu_start}
-
-    with b.long_lived():  # as build() makes them
-        t, c = time.perf_counter(), cpu()
-        starting("load")
-        records = load(source)
-        timed("load", t, c)
-        t, c = time.perf_counter(), cpu()
-        starting("rdf")
-        iris = Iris(DEFAULT_BASE)
-        triples, origins = to_triples(records, iris, STAGES)
-        dataset = b.Dataset(records, triples, origins, iris)
-        timed("rdf", t, c)
-    with Stage(out) as stage:
-        t, c = time.perf_counter(), cpu()
-        starting("validate, outputs, pages, store")
-        report = b.render_into(stage, dataset)
-        timed("validate, outputs, pages, store", t, c)
-        t, c = time.perf_counter(), cpu()
-        starting("flush and swap in")
-        stage.commit()
-        timed("flush and swap in", t, c)
+    timeline.on_start = starting
+    start, cpu_start = time.monotonic(), cpu()
+    report = build(source, out, DEFAULT_BASE)
+    seconds, cpu_seconds = time.monotonic() - start, cpu() - cpu_start
+    with gzip.open(out / f"{DUMP}.nt.gz") as dump:  # after the clock: not the build's work
+        triples = sum(1 for _ in dump)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"triples": len(triples), "stages": stages, "conforms": report.conforms,
+    print(json.dumps({"triples": triples, "seconds": seconds, "cpu_seconds": cpu_seconds,
+                      "spans": [dataclasses.asdict(s) for s in timeline.spans()],
+                      "conforms": report.conforms,
                       "peak_mib": own / 1024, "child_peak_mib": children / 1024}))
 
 

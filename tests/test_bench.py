@@ -1,0 +1,36 @@
+"""The benchmark's own plumbing, on a size small enough for the test suite: each stage of the
+build is reported with the process that ran it, and the references are measured."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_reports_each_stage_of_both_processes(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "30k",
+                    "--runs", "2", "--naive", "", "--results", str(tmp_path)],
+                   check=True, cwd=ROOT, capture_output=True)
+    results = json.loads((tmp_path / "results.json").read_text())["results"]
+    assert len(results) == 1
+    result = results[0]
+    assert result["runs"] == 2
+    assert result["triples"] > 28_000
+    stages = {(s["stage"], s["process"]): s for s in result["stages"]}
+    assert {("load", "main"), ("rdf", "main"), ("write_store", "main"), ("dumps", "forked"),
+            ("validate", "forked"), ("swap in", "main")} <= stages.keys()
+    total = result["seconds"]
+    for s in stages.values():
+        assert s["at"] >= 0 and s["at"] + s["seconds"] <= total
+        assert s["cpu_seconds"] >= 0
+    # Validation takes long enough here for a memory sample (five a second) to fall in it.
+    assert stages["validate", "forked"]["memory_peak_mib"] is not None
+    assert result["memory_peak_mib"] >= stages["validate", "forked"]["memory_peak_mib"]
+    assert result["floor"]["seconds"] > 0 and result["naive"] is None
+    table = (tmp_path / "results.md").read_text()
+    assert "| 30,000 |" in table and "| validate | forked |" in table
+    assert "**ratio to floor**" in table
