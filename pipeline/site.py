@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -188,6 +188,14 @@ class Site:
         self.listed = {path.split("/", 1)[0] for path in ix.docs if "/" in path}
         self._links: dict[tuple[str, str], dict[str, Any]] = {}
         self._props: dict[tuple[str, str], dict[str, Any]] = {}
+        self._once: dict[str, Any] = {}
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """What `make()` returns, made once: a pass over every document (award totals, map
+        points) that both the home page and a listing show."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def link(self, iri: str, root: str) -> dict[str, Any]:
         """A link to `iri` from a page at depth `root`, with its HTML; the same few targets
@@ -502,19 +510,31 @@ def listing(site: Site, segment: str, paths: list[str]) -> dict[str, Any]:
     ix = site.ix
     root = "../"
     columns = COLUMNS.get(segment, ())
-    rows: list[dict[str, Any]] = []
+    # Each row as HTML, made here rather than in the template: a listing can have a row per
+    # award, and a template expression costs several Python calls per value.
+    rows: list[Markup] = []
     for path in paths:
         iri = ix.base + path
         props = ix.by_subject.get(iri, {})
         names = ix.labels.get(iri, {})
         types = sorted((site.link(t.value, root) for t in props.get(RDF_TYPE, ())),
                        key=lambda t: t["href"])
-        cells = []
+        ja, en = escape(pick(names, "ja") or path), escape(names.get("en", ""))
+        html = [f'<tr><th scope="row" data-sort="{ja}"><a href="{escape(f"{root}{path}.html")}">'
+                f'{ja}</a>']
+        if en and en != ja:
+            html.append(f' <span lang="en" class="en">{en}</span>')
+        html.append(f'</th>\n<td>{", ".join(escape(t["ja"]) for t in types)}</td>\n')
         for p in columns:
-            values = props.get(p, [])
-            cells.append(site.value(p, values[0], root) if values else {"text": "", "sort": ""})
-        rows.append({"href": f"{root}{path}.html", "ja": pick(names, "ja") or path,
-                     "en": names.get("en", ""), "path": path, "types": types, "cells": cells})
+            values = props.get(p)
+            if values:
+                cell = site.value(p, values[0], root)  # a link has no sort key: its name
+                sort = escape(cell["sort"] if "sort" in cell else cell["ja"])
+                html.append(f'<td data-sort="{sort}">{cell["html"]}</td>\n')
+            else:
+                html.append('<td data-sort=""></td>\n')
+        html.append("</tr>\n")
+        rows.append(Markup("".join(html)))
     return {"root": root, "segment": segment, "rows": rows, **segment_names(site, segment, paths),
             "columns": [site.prop(p, root) for p in columns]}
 
@@ -533,26 +553,8 @@ def segment_names(site: Site, segment: str, paths: list[str]) -> dict[str, str]:
 
 def award_charts(site: Site, root: str) -> dict[str, Any]:
     """Awarded amounts by recipient and by program, and awards per fiscal year by status."""
-    ix = site.ix
-    by_recipient: dict[str, int] = defaultdict(int)
-    by_program: dict[str, int] = defaultdict(int)
-    by_year: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    statuses: set[str] = set()
-    for path in sorted(ix.docs):
-        iri = ix.base + path
-        props = ix.by_subject.get(iri, {})
-        if M + "Award" not in {t.value for t in props.get(RDF_TYPE, ())}:
-            continue
-        amount = int(_first(ix, iri, M + "awardedAmount") or 0)
-        recipient = _first(ix, iri, M + "recipient")
-        program = _first(ix, iri, M + "program")
-        if recipient:
-            by_recipient[recipient] += amount
-        if program:
-            by_program[program] += amount
-        status = _first(ix, iri, M + "awardStatus") or ""
-        statuses.add(status)
-        by_year[_first(ix, iri, M + "fiscalYear") or "?"][status] += 1
+    by_recipient, by_program, by_year, statuses = site.once("award sums",
+                                                             lambda: _award_sums(site.ix))
 
     def bar_items(totals: Mapping[str, int]) -> list[charts.Bar]:
         out = []
@@ -573,10 +575,38 @@ def award_charts(site: Site, root: str) -> dict[str, Any]:
     }
 
 
+def _award_sums(ix: Index) -> tuple[dict[str, int], dict[str, int], dict[str, dict[str, int]],
+                                     set[str]]:
+    by_recipient: dict[str, int] = defaultdict(int)
+    by_program: dict[str, int] = defaultdict(int)
+    by_year: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    statuses: set[str] = set()
+    for path in sorted(ix.docs):
+        iri = ix.base + path
+        props = ix.by_subject.get(iri, {})
+        if M + "Award" not in {t.value for t in props.get(RDF_TYPE, ())}:
+            continue
+        amount = int(_first(ix, iri, M + "awardedAmount") or 0)
+        recipient = _first(ix, iri, M + "recipient")
+        program = _first(ix, iri, M + "program")
+        if recipient:
+            by_recipient[recipient] += amount
+        if program:
+            by_program[program] += amount
+        status = _first(ix, iri, M + "awardStatus") or ""
+        statuses.add(status)
+        by_year[_first(ix, iri, M + "fiscalYear") or "?"][status] += 1
+    return by_recipient, by_program, by_year, statuses
+
+
 def selection_chart(site: Site) -> dict[str, Any] | None:
     """Projects selected per fiscal year, stacked by program (the count each selection
     states); None when the data has no selections."""
-    ix = site.ix
+    chart: dict[str, Any] | None = site.once("selections", lambda: _selection_chart(site.ix))
+    return chart
+
+
+def _selection_chart(ix: Index) -> dict[str, Any] | None:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     programs: set[str] = set()
     for path in sorted(ix.docs):
@@ -599,7 +629,16 @@ def selection_chart(site: Site) -> dict[str, Any] | None:
 
 
 def local_government_map(site: Site, root: str) -> dict[str, Any]:
-    ix = site.ix
+    points = [{**point, "href": f"{root}{point['href']}"}
+              for point in site.once("map points", lambda: _map_points(site.ix))]
+    drawn = charts.points_map(points)
+    drawn["recipients"] = sum(1 for p in points if p["highlight"])
+    return drawn
+
+
+def _map_points(ix: Index) -> list[dict[str, Any]]:
+    """The local governments drawn on the map, each linking to its page (from the site's
+    root)."""
     recipients = {o.value for props in ix.by_subject.values()
                   for o in props.get(M + "recipient", ())}
     points = []
@@ -615,10 +654,8 @@ def local_government_map(site: Site, root: str) -> dict[str, Any]:
         if M + "Prefecture" in types and iri not in recipients:
             continue
         points.append({"lat": float(lat), "long": float(long), "highlight": iri in recipients,
-                       "label": pick(ix.labels.get(iri), "ja"), "href": f"{root}{path}.html"})
-    drawn = charts.points_map(points)
-    drawn["recipients"] = sum(1 for p in points if p["highlight"])
-    return drawn
+                       "label": pick(ix.labels.get(iri), "ja"), "href": f"{path}.html"})
+    return points
 
 
 def ontology_page(terms: Terms, root: str) -> dict[str, Any]:
