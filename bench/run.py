@@ -71,7 +71,9 @@ class Watched:
             while process.poll() is None:
                 time.sleep(0.2)
                 self.elapsed = time.perf_counter() - started
-                mib = in_use_mib() - baseline
+                # Not below zero: the page cache the start of a process gives back is not the
+                # build's.
+                mib = max(0.0, in_use_mib() - baseline)
                 self.samples.append((time.monotonic(), mib))
                 self.peak_mib = max(self.peak_mib, mib)
                 if self.elapsed > self.budget:
