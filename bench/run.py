@@ -132,13 +132,21 @@ def run_json(args: list[str], budget: float, limit_mib: float = 0) -> dict[str, 
 
 def stages_of(run: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """A run's spans by stage and process, in the order they started; a stage's start is
-    given from the start of the first."""
+    given from the start of the first, and a stage that ran several times is summed."""
     origin = min(s["start"] for s in run["spans"])
     stages: dict[tuple[str, str], dict[str, Any]] = {}
     for span in run["spans"]:
-        stages[span["name"], span["process"]] = {
-            "at": span["start"] - origin, "seconds": span["seconds"],
-            "cpu_seconds": span["cpu_seconds"], "memory_peak_mib": span["memory_peak_mib"]}
+        key = span["name"], span["process"]
+        peak = span["memory_peak_mib"]
+        if key in stages:  # a stage that ran several times (one constraint on several shapes)
+            before = stages[key]
+            before["seconds"] += span["seconds"]
+            before["cpu_seconds"] += span["cpu_seconds"]
+            if peak is not None:
+                before["memory_peak_mib"] = max(before["memory_peak_mib"] or 0, peak)
+            continue
+        stages[key] = {"at": span["start"] - origin, "seconds": span["seconds"],
+                       "cpu_seconds": span["cpu_seconds"], "memory_peak_mib": peak}
     return stages
 
 

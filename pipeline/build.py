@@ -198,18 +198,19 @@ class _Written:
 
 
 def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
-                progress: Progress) -> _Written:
+                progress: Progress, fork: timeline.Fork) -> _Written:
     """Validation and the outputs before the site; then resource pages, until none are left.
-    Stops after validation when it finds errors."""
+    Stops after validation when it finds errors; hands back the spans it records after
+    `fork`."""
     report = check(dataset, progress)
     if not report.conforms:
-        return _Written(report, {}, {}, {}, timeline.forked_spans())
+        return _Written(report, {}, {}, {}, fork.handed_back())
     files = _run(OUTPUTS[:_SITE], dataset, report)
     with timeline.span("write outputs"):
         outputs = stage.write(files)
     del files
     written = _page_lane(stage, pages, tickets)
-    return _Written(report, outputs, written, stage.sizes, timeline.forked_spans())
+    return _Written(report, outputs, written, stage.sizes, fork.handed_back())
 
 
 def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
@@ -262,7 +263,8 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
             pages.paths  # noqa: B018
     tickets = Tickets()
     try:
-        first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress))
+        fork = timeline.Fork()
+        first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress, fork))
         error: Exception | None = None
         other: dict[str, str] = {}
         own_pages: dict[str, str] = {}

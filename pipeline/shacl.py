@@ -11,6 +11,7 @@ and tests/test_shacl_core.py check that the results are exactly pySHACL's on eve
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from pipeline import timeline
 from pipeline.errors import MiraiError
 from pipeline.parallel import Forked
 
@@ -95,13 +97,26 @@ def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
             core.add(triple)
     for prefix, namespace in shapes.namespaces():
         core.bind(prefix, namespace)
+    fork = timeline.Fork()
+
+    def sparql_findings() -> tuple[list[Finding], list[timeline.Span]]:
+        if os.getpid() != fork.pid:
+            timeline.name_process("sparql")
+        found = list(_sparql_findings(data, shapes, ontology, ox_data))
+        return found, fork.handed_back()
+
     # The SPARQL-based constraints run on the other core meanwhile.
-    sparql = Forked(lambda: list(_sparql_findings(data, shapes, ontology, ox_data)))
-    try:
-        findings = shacl_core.evaluate((data, ontology), core)
-    except shacl_core.Unsupported:
-        findings = run_pyshacl(data if isinstance(data, Graph) else _graph(data), core, ontology)
-    findings.extend(sparql.result())
+    sparql = Forked(sparql_findings)
+    with timeline.span("core shapes"):
+        try:
+            findings = shacl_core.evaluate((data, ontology), core)
+        except shacl_core.Unsupported:
+            findings = run_pyshacl(data if isinstance(data, Graph) else _graph(data), core,
+                                   ontology)
+    with timeline.span("wait for the SPARQL-based constraints"):
+        found, spans = sparql.result()
+    timeline.add(spans)
+    findings.extend(found)
     return findings
 
 
@@ -187,6 +202,14 @@ def _fill(template: str, solution: ox.QuerySolution) -> str:
     return _PLACEHOLDER.sub(replace, template)
 
 
+def _name(shapes: Graph, constraint: Node, shape: Node) -> str:
+    """A constraint's name in the build's timeline: its own, else its shape's."""
+    for node in (constraint, shape):
+        if isinstance(node, URIRef):
+            return shapes.qname(node)
+    return "(unnamed constraint)"
+
+
 def _sparql_findings(data: Iterable[tuple[Node, Node, Node]], shapes: Graph,
                      ontology: Graph, ox_data: Iterable[ox.Triple] | None = None
                      ) -> Iterator[Finding]:
@@ -195,7 +218,9 @@ def _sparql_findings(data: Iterable[tuple[Node, Node, Node]], shapes: Graph,
         return
     # The data as pyoxigraph terms where the caller has them: converting costs more than the
     # queries.
-    store = _store((ontology,), ox_data) if ox_data is not None else _store((data, ontology))
+    with timeline.span("store for the SPARQL-based constraints"):
+        store = (_store((ontology,), ox_data) if ox_data is not None
+                 else _store((data, ontology)))
     for shape, constraint in links:
         if (constraint, SH.deactivated, Literal(True)) in shapes or (
                 shape, SH.deactivated, Literal(True)) in shapes:
@@ -219,7 +244,10 @@ def _sparql_findings(data: Iterable[tuple[Node, Node, Node]], shapes: Graph,
         severity = shapes.value(shape, SH.severity) or SH.Violation
         templates = sorted(str(m) for m in shapes.objects(constraint, SH.message)) or sorted(
             str(m) for m in shapes.objects(shape, SH.message))
-        for focus, solution in _solutions(store, query, focus_nodes):
+        # Each constraint its own span: the one to rewrite when validation is slow.
+        with timeline.span(f"SPARQL {_name(shapes, constraint, shape)}"):
+            solutions = list(_solutions(store, query, focus_nodes))
+        for focus, solution in solutions:
             failure = _get(solution, "failure")
             if isinstance(failure, ox.Literal) and failure.value == "true":
                 raise ShapesError(f"{constraint} reported a failure for {focus}")

@@ -13,7 +13,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAIN = "main"
 FORKED = "forked"
@@ -22,7 +22,9 @@ FORKED = "forked"
 @dataclass(frozen=True)
 class Span:
     name: str
-    process: str  # MAIN, or FORKED: the process build() forks to use the second core
+    # MAIN; FORKED, the process build() forks to use the second core; or the name a process
+    # gave itself (name_process).
+    process: str
     # time.monotonic(), which is CLOCK_MONOTONIC: one clock for every process of the machine,
     # so spans of two processes (and a watcher's samples) can be laid side by side.
     start: float
@@ -30,10 +32,12 @@ class Span:
     # CPU time of the whole process while the span ran, its threads included (the store's
     # loader runs several).
     cpu_seconds: float
+    pid: int
 
 
 _spans: list[Span] = []
 _main_pid = os.getpid()
+_names: dict[int, str] = {}
 # Called with a span's name as it starts: a watcher that stops a build can say where it was.
 on_start: Callable[[str], None] | None = None
 
@@ -43,6 +47,17 @@ def begin() -> None:
     global _main_pid
     _main_pid = os.getpid()
     _spans.clear()
+    _names.clear()
+
+
+def name_process(name: str) -> None:
+    """Name this process in the spans it records (a forked process other than build()'s)."""
+    _names[os.getpid()] = name
+
+
+def _process() -> str:
+    pid = os.getpid()
+    return _names.get(pid) or (MAIN if pid == _main_pid else FORKED)
 
 
 @contextlib.contextmanager
@@ -53,8 +68,8 @@ def span(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _spans.append(Span(name, MAIN if os.getpid() == _main_pid else FORKED, start,
-                           time.monotonic() - start, time.process_time() - cpu))
+        _spans.append(Span(name, _process(), start, time.monotonic() - start,
+                           time.process_time() - cpu, os.getpid()))
 
 
 def spans() -> list[Span]:
@@ -62,11 +77,18 @@ def spans() -> list[Span]:
     return sorted(_spans, key=lambda s: s.start)
 
 
-def forked_spans() -> list[Span]:
-    """The spans a forked process recorded itself, for its parent to add; none in the main
-    process (where work meant for a forked one runs when there is no fork), whose spans are
-    here already."""
-    return [s for s in _spans if s.process == FORKED]
+@dataclass(frozen=True)
+class Fork:
+    """A process about to fork: what the forked process records after this point, it hands
+    back for this one to add (add(fork.handed_back()))."""
+
+    pid: int = field(default_factory=os.getpid)
+    recorded: int = field(default_factory=lambda: len(_spans))
+
+    def handed_back(self) -> list[Span]:
+        """The spans recorded (or added) since the fork, in the forked process; none where
+        there was no fork (the work ran in this process, whose spans are here already)."""
+        return [] if os.getpid() == self.pid else _spans[self.recorded:]
 
 
 def add(more: Iterable[Span]) -> None:

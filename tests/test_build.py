@@ -217,13 +217,26 @@ def test_the_timeline_names_each_stage_and_the_process_that_ran_it(
         ended = time.monotonic()
     spans = timeline.spans()
     by_name = {s.name: s for s in spans}
-    assert len(by_name) == len(spans) - 1  # each stage once; resource pages once per process
+    # Each stage once; resource pages once per process; a SPARQL-based constraint once per
+    # shape that uses it.
+    once = [s.name for s in spans if not s.name.startswith("SPARQL ")]
+    assert len(set(once)) == len(once) - 1
     assert {s.process for s in spans if s.name == "resource pages"} <= {timeline.MAIN, second}
+    third = "sparql" if second == timeline.FORKED else timeline.MAIN
+    sparql = [s for s in spans if s.name.startswith("SPARQL ")]
+    assert "SPARQL mirai-sh:codeCheckDigit" in by_name and len(sparql) >= 10
+    assert {s.process for s in sparql} == {third}
+    assert by_name["store for the SPARQL-based constraints"].process == third
+    for s in sparql:  # within the wait for them
+        assert by_name["validate"].start <= s.start
+        assert (s.start + s.seconds <= by_name["wait for the SPARQL-based constraints"].start
+                + by_name["wait for the SPARQL-based constraints"].seconds)
     assert {"fingerprint", "load", "rdf", "pyoxigraph terms", "site index", "write_store",
             "site listings", "validate", "dumps", "csv_files", "catalog_files",
             "release_files", "write outputs", "home page", "example_files", "server_files",
             "SHA256SUMS", "build record", "swap in"} <= by_name.keys()
-    for name in ("validate", "dumps", "csv_files", "catalog_files", "write outputs"):
+    for name in ("validate", "core shapes", "wait for the SPARQL-based constraints", "dumps",
+                 "csv_files", "catalog_files", "write outputs"):
         assert by_name[name].process == second, name
     for name in ("load", "rdf", "write_store", "site listings", "home page", "swap in"):
         assert by_name[name].process == timeline.MAIN, name
