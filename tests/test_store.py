@@ -67,3 +67,21 @@ def test_no_store_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_the_ontology_iri_is_the_vocabularys() -> None:
     assert str(vocab.ONTOLOGY_IRI) == store.ONTOLOGY_IRI
+
+
+def test_a_store_loaded_in_chunks_holds_every_triple(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dataset is bulk-loaded a chunk at a time; chunks that do not divide it evenly still
+    put every triple in, once, in the dataset's graph."""
+    from pipeline.build import assemble
+    from pipeline.rdf import DEFAULT_BASE
+
+    dataset = assemble(ROOT / "tests" / "cases" / "base", DEFAULT_BASE)
+    monkeypatch.setattr(store, "_LOAD_CHUNK", 7)
+    assert len(dataset.ox_triples) % 7 != 0
+    store.write_store(dataset, tmp_path)
+    opened = store.open_store(tmp_path)
+    graphs = store.graphs(opened)
+    in_store = [ox.Triple(q.subject, q.predicate, q.object)
+                for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(graphs.data))]
+    assert sorted(in_store, key=str) == dataset.ox_triples
