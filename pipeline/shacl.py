@@ -11,6 +11,7 @@ and tests/test_shacl_core.py check that the results are exactly pySHACL's on eve
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -153,13 +154,20 @@ def _from_ox(term: object) -> Node:
     raise TypeError(term)
 
 
+_LOAD_CHUNK = 100_000
+
+
 def _store(graphs: Iterable[Iterable[tuple[Node, Node, Node]]],
            ox_triples: Iterable[ox.Triple] = ()) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
         for graph in graphs for s, p, o in graph)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples)
+    # A chunk at a time: a bulk load buffers what it is given (220 MB more at 1M triples in one
+    # go, for 0.25 s less).
+    triples = iter(ox_triples)
+    while chunk := list(itertools.islice(triples, _LOAD_CHUNK)):
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in chunk)
     return store
 
 

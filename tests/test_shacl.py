@@ -89,3 +89,17 @@ def test_same_results_as_pyshacl_on_shape_cases(case: test_shapes.Case, shapes: 
 )
 def test_when_one_evaluation_is_equivalent(query: str, once: bool) -> None:
     assert once_is_equivalent(query) is once
+
+
+def test_the_store_for_sparql_constraints_is_loaded_in_chunks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyoxigraph as ox
+
+    from pipeline import shacl
+
+    dataset = assemble(Path(__file__).parent / "cases" / "base", DEFAULT_BASE)
+    monkeypatch.setattr(shacl, "_LOAD_CHUNK", 7)
+    assert len(dataset.ox_triples) % 7 != 0
+    store = shacl._store((), iter(dataset.ox_triples))
+    assert sorted((ox.Triple(q.subject, q.predicate, q.object) for q in store),
+                  key=str) == dataset.ox_triples
