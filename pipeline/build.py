@@ -202,6 +202,7 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     """Validation and the outputs before the site; then resource pages, until none are left.
     Stops after validation when it finds errors; hands back the spans it records after
     `fork`."""
+    fork.entered()
     report = check(dataset, progress)
     if not report.conforms:
         return _Written(report, {}, {}, {}, fork.handed_back())

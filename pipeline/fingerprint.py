@@ -191,18 +191,17 @@ def _sums(directory: Path) -> tuple[bytes, list[str]]:
 
 
 def write_record(digest: str, report: Report, source_dir: Path, staging: Path,
-                 sizes: Mapping[str, int] | None = None) -> None:
+                 sizes: Mapping[str, int]) -> None:
     """Writer: RECORD in the new publication. Runs after every other writer (it lists the
     entries they made) and before the build marker. `sizes`: the sizes of the files the build
-    wrote, where it kept them (a stat() per file costs seconds at a million triples)."""
+    wrote (a stat() per file costs seconds at a million triples); the others are stat()ed."""
     sums, names = _sums(staging)
-    known = sizes or {}
     record = {
         "format": FORMAT,
         "fingerprint": digest,
         "sums": hashlib.sha256(sums).hexdigest(),
         # os.stat: a Path per file would double the time of this loop.
-        "sizes": {name: known[name] if name in known else
+        "sizes": {name: sizes[name] if name in sizes else
                   os.stat(f"{staging}/{name}").st_size for name in names},  # noqa: PTH116
         "entries": sorted(entry.name for entry in staging.iterdir()),
         "findings": [vars(finding) for finding in findings(report, source_dir)],

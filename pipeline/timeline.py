@@ -22,8 +22,8 @@ FORKED = "forked"
 @dataclass(frozen=True)
 class Span:
     name: str
-    # MAIN; FORKED, the process build() forks to use the second core; or the name a process
-    # gave itself (name_process).
+    # MAIN; FORKED, the process build() forks to use the second core; or the name of the
+    # Fork a process was made at.
     process: str
     # time.monotonic(), which is CLOCK_MONOTONIC: one clock for every process of the machine,
     # so spans of two processes (and a watcher's samples) can be laid side by side.
@@ -50,11 +50,6 @@ def begin() -> None:
     _names.clear()
 
 
-def name_process(name: str) -> None:
-    """Name this process in the spans it records (a forked process other than build()'s)."""
-    _names[os.getpid()] = name
-
-
 def _process() -> str:
     pid = os.getpid()
     return _names.get(pid) or (MAIN if pid == _main_pid else FORKED)
@@ -79,11 +74,18 @@ def spans() -> list[Span]:
 
 @dataclass(frozen=True)
 class Fork:
-    """A process about to fork: what the forked process records after this point, it hands
-    back for this one to add (add(fork.handed_back()))."""
+    """A process about to fork: the forked process calls entered() first, which names it in
+    its spans, and hands back what it records after this point for this one to add
+    (add(fork.handed_back()))."""
 
+    name: str = FORKED
     pid: int = field(default_factory=os.getpid)
     recorded: int = field(default_factory=lambda: len(_spans))
+
+    def entered(self) -> None:
+        """In the forked process, before its work; nothing where there was no fork."""
+        if os.getpid() != self.pid:
+            _names[os.getpid()] = self.name
 
     def handed_back(self) -> list[Span]:
         """The spans recorded (or added) since the fork, in the forked process; none where

@@ -96,9 +96,10 @@ def test_the_store_for_sparql_constraints_is_loaded_in_chunks(
     import pyoxigraph as ox
 
     from pipeline import shacl
+    from pipeline import store as store_module
 
     dataset = assemble(Path(__file__).parent / "cases" / "base", DEFAULT_BASE)
-    monkeypatch.setattr(shacl, "_LOAD_CHUNK", 7)
+    monkeypatch.setattr(store_module, "_LOAD_CHUNK", 7)
     assert len(dataset.ox_triples) % 7 != 0
     store = shacl._store((), iter(dataset.ox_triples))
     assert sorted((ox.Triple(q.subject, q.predicate, q.object) for q in store),
