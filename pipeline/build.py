@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import hashlib
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -20,6 +21,7 @@ from pipeline import (
     examples,
     fingerprint,
     releases,
+    reuse,
     servers,
     site,
     store,
@@ -193,37 +195,61 @@ class _Written:
     report: Report
     outputs: dict[str, str]  # by the outputs before the site
     pages: dict[str, str]  # resource pages, their representations and type maps
+    inputs: dict[str, str]  # the digest of each document's inputs, by document path
     sizes: dict[str, int]  # of all of these
     spans: list[timeline.Span]  # where its time went
 
 
 def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, tickets: Tickets,
-                progress: Progress, fork: timeline.Fork) -> _Written:
+                previous: reuse.Previous | None, progress: Progress, fork: timeline.Fork
+                ) -> _Written:
     """Validation and the outputs before the site; then resource pages, until none are left.
     Stops after validation when it finds errors; hands back the spans it records after
     `fork`."""
     fork.entered()
     report = check(dataset, progress)
     if not report.conforms:
-        return _Written(report, {}, {}, {}, fork.handed_back())
+        return _Written(report, {}, {}, {}, {}, fork.handed_back())
     files = _run(OUTPUTS[:_SITE], dataset, report)
     with timeline.span("write outputs"):
         outputs = stage.write(files)
     del files
-    written = _page_lane(stage, pages, tickets)
-    return _Written(report, outputs, written, stage.sizes, fork.handed_back())
+    written, inputs = _page_lane(stage, pages, tickets, previous)
+    return _Written(report, outputs, written, inputs, stage.sizes, fork.handed_back())
 
 
-def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets) -> dict[str, str]:
+def files_of(path: str) -> list[str]:
+    """The files `_page_lane` writes for the document at `path`: its page, its
+    representations and their type map."""
+    return [f"{path}.html", *(f"{path}.{ext}" for ext, _ in site.FORMATS), f"{path}.var"]
+
+
+def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets,
+               previous: reuse.Previous | None) -> tuple[dict[str, str], dict[str, str]]:
     """Resource pages and their representations, a batch at a time, with their type maps
-    (which servers.server_files would otherwise make at the end, one process alone)."""
+    (which servers.server_files would otherwise make at the end, one process alone); the
+    SHA-256 of each file, and the digest of each document's inputs (none when `previous` is
+    None). A document whose inputs are those the previous build recorded keeps its files."""
     digests: dict[str, str] = {}
+    inputs: dict[str, str] = {}
     with timeline.span("resource pages"):
         for batch in tickets:
-            made = pages.render(pages.paths[batch.start:batch.stop])
+            paths = pages.paths[batch.start:batch.stop]
+            if previous is not None:
+                todo = []
+                for path in paths:
+                    inputs[path] = digest = site.page_inputs(pages.site, path).hex()
+                    files = previous.files(path, digest, files_of(path))
+                    kept = None if files is None else stage.keep(files)
+                    if kept is None:
+                        todo.append(path)
+                    else:
+                        digests.update(kept)
+                paths = todo
+            made = pages.render(paths)
             made.update(servers.type_maps(made))
             digests.update(stage.write(made))
-    return digests
+    return digests, inputs
 
 
 def _run(outputs: Sequence[Output], dataset: Dataset, report: Report) -> dict[str, bytes]:
@@ -242,8 +268,13 @@ def _no_overlap(output: Output | Lister, before: AbstractSet[str], added: Abstra
         raise AssertionError(f"{output.__name__} rewrites {sorted(before & added)}")
 
 
-def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> Report:
+def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
+                surroundings: str | None = None, keep: bool = True) -> Report:
     """Validate, then write into `stage` the files `render_files` makes, on both cores.
+
+    With `surroundings` (fingerprint.surroundings of this build), the digest of each resource
+    page's inputs is recorded (pipeline/reuse.py), and, if `keep`, the documents whose inputs
+    the previous publication recorded keep its files instead of being rendered again.
 
     A forked process validates and makes the outputs before the site (dumps, tables, catalog)
     while this one runs WRITERS (the store) and makes the site's listings; then both render
@@ -262,13 +293,22 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
             dataset.ox_triples  # noqa: B018 - made on first use
         with timeline.span("site index"):
             pages.paths  # noqa: B018
+            pages.site  # noqa: B018
+    previous: reuse.Previous | None = None
+    key = ""
+    if surroundings is not None:
+        key = hashlib.sha256(f"{surroundings} {sorted(pages.site.listed)}".encode()).hexdigest()
+        with timeline.span("previous pages"):
+            previous = reuse.load(dataset.previous, key) if keep else reuse.Previous()
     tickets = Tickets()
     try:
         fork = timeline.Fork()
-        first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, progress, fork))
+        first = Forked(lambda: _first_lane(dataset, stage, pages, tickets, previous, progress,
+                                           fork))
         error: Exception | None = None
         other: dict[str, str] = {}
         own_pages: dict[str, str] = {}
+        own_inputs: dict[str, str] = {}
         try:
             tickets.issue(len(pages.paths), _BATCH)
             # Here, not in the forked process: a database's threads left in the parent by an
@@ -278,7 +318,7 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
                     writer(dataset, stage.path)
             with timeline.span("site listings"):
                 other = stage.write(site.other_files(pages))
-            own_pages = _page_lane(stage, pages, tickets)
+            own_pages, own_inputs = _page_lane(stage, pages, tickets, previous)
         except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
             tickets.cancel()  # the other process renders no more pages
             error = failed
@@ -308,13 +348,17 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet) -> 
     with timeline.span("SHA256SUMS"):
         digests.update(stage.write(later))
         stage.write({"SHA256SUMS": sums_file(digests)})
+    if surroundings is not None:
+        with timeline.span("page inputs record"):
+            reuse.write(stage.path, key, {**written.inputs, **own_inputs})
     clock.lap(f"wrote {len(digests) + 1} files")
     return written.report
 
 
 def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
-          release: str | None = None) -> Report:
-    """Validate, then publish into `out`; on any error nothing in `out` changes.
+          release: str | None = None, keep: bool = True) -> Report:
+    """Validate, then publish into `out`; on any error nothing in `out` changes. Unless not
+    `keep`, resource pages whose inputs are unchanged keep the previous files (reuse.py).
 
     The publication records the fingerprint of its inputs (pipeline/fingerprint.py), taken
     before the source is read: a source edited during the build then differs from the record,
@@ -322,12 +366,13 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
     timeline.begin()
     with timeline.span("fingerprint"):
         inputs = fingerprint.fingerprint(source_dir, base, release)
+        surroundings = fingerprint.surroundings(base, release)
     try:
         with long_lived():
             dataset = dataclasses.replace(assemble(source_dir, base, progress),
                                           release=release, previous=out)
         with Stage(out) as stage:
-            report = render_into(stage, dataset, progress)
+            report = render_into(stage, dataset, progress, surroundings, keep)
             # Last, so that it lists what the other writers made.
             with timeline.span("build record"):
                 fingerprint.write_record(inputs, report, source_dir, stage.path, stage.sizes)

@@ -58,7 +58,8 @@ def main() -> None:
               help="Also publish this version under release/VERSION/ (immutable), as the "
                    "source's dataset.yaml states it.")
 @click.option("--force", is_flag=True,
-              help="Build even when no input changed since the build in OUT.")
+              help="Build everything anew, even when no input changed since the build in "
+                   "OUT (no page is kept from it).")
 @click.option("--timings", is_flag=True,
               help="Print where the build's time went, stage by stage, in each process.")
 def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | None,
@@ -85,7 +86,8 @@ def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | No
             click.echo(message, err=True)
 
     try:
-        report = build_module.build(source_dir, out, base, progress, release=release)
+        report = build_module.build(source_dir, out, base, progress, release=release,
+                                    keep=not force)
     except build_module.ValidationFailed as failed:
         _print_timings(timings)
         _print_results(failed.report)

@@ -53,7 +53,7 @@ from pipeline.publish import MARKER
 if TYPE_CHECKING:
     from pipeline.validate import Report
 
-FORMAT = 1
+FORMAT = 2  # 2: the source is hashed after the surroundings' digest
 RECORD = ".mirai-lod-inputs"
 SUMS = "SHA256SUMS"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -130,10 +130,20 @@ def fingerprint(source_dir: Path, base: str, release: str | None, *,
 
     The directories default to the ones the build reads; they are parameters for tests."""
     hasher = hashlib.sha256()
+    _field(hasher, surroundings(base, release, ontology_dir=ontology_dir, shapes_dir=shapes_dir,
+                                queries_dir=queries_dir, package_dir=package_dir).encode())
+    _tree(hasher, "source", source_dir)
+    return hasher.hexdigest()
+
+
+def surroundings(base: str, release: str | None, *, ontology_dir: Path = ONTOLOGY_DIR,
+                 shapes_dir: Path = SHAPES_DIR, queries_dir: Path = QUERIES_DIR,
+                 package_dir: Path = PACKAGE_DIR) -> str:
+    """The hex SHA-256 of all a build depends on but the source: what every page shares."""
+    hasher = hashlib.sha256()
     header = {"format": FORMAT, "base": base, "release": release,
               "python": platform.python_version(), "distributions": versions()}
     _field(hasher, json.dumps(header, sort_keys=True).encode())
-    _tree(hasher, "source", source_dir)
     _tree(hasher, "ontology", ontology_dir)
     _tree(hasher, "shapes", shapes_dir)
     _tree(hasher, "queries", queries_dir)

@@ -131,6 +131,34 @@ class Stage:
                 os.close(fd)
         return digests
 
+    def keep(self, files: Mapping[str, tuple[str, int]]) -> dict[str, str] | None:
+        """Hard-link `files` (name → (SHA-256, size), as the previous publication recorded
+        them) from the previous publication without reading them; their digests, or None, and
+        nothing linked, when one of them is not there as a regular file of that size."""
+        if self._previous is None:
+            return None
+        linked: list[str] = []
+        for name, (_, size) in files.items():
+            _check_name(name)
+            folder = name.rpartition("/")[0]
+            if folder not in self._made:
+                (self.path / folder).mkdir(parents=True, exist_ok=True)
+                self._made.add(folder)
+            old, target = f"{self._previous}/{name}", f"{self.path}/{name}"
+            try:
+                info = os.lstat(old)
+                if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+                    raise FileNotFoundError(old)
+                os.link(old, target, follow_symlinks=False)
+            except OSError:
+                for done in linked:
+                    (self.path / done).unlink()
+                return None
+            linked.append(name)
+        for name, (_, size) in files.items():
+            self.sizes[name] = size
+        return {name: sha for name, (sha, _) in files.items()}
+
     def commit(self) -> None:
         """Mark, flush and swap in the new publication; the old one is then removed."""
         (self.path / MARKER).write_bytes(b"")

@@ -10,6 +10,7 @@ link between pages is relative, so the site works under any base and at any host
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -189,6 +190,7 @@ class Site:
         self._links: dict[tuple[str, str], dict[str, Any]] = {}
         self._props: dict[tuple[str, str], dict[str, Any]] = {}
         self._once: dict[str, Any] = {}
+        self.facts: dict[str, str] = {}  # page_inputs' text of each linked resource
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
         """What `make()` returns, made once: a pass over every document (award totals, map
@@ -504,6 +506,45 @@ def resource_page(site: Site, path: str) -> dict[str, Any]:
         "listing": path.split("/", 1)[0] in site.listed,
         "schema": script_json(schema_org(ix, iri)),
     }
+
+
+def page_inputs(site: Site, path: str) -> bytes:
+    """A digest of what `ResourcePages.render` reads for the document at `path`, beyond what
+    every page shares (the code, the ontology, the base and which segments have listings: the
+    key of reuse.py's record): its own triples, what links to it, and, for each resource it
+    links to or is linked from, whether that has a page, its names and label triples, and (for
+    schema.org's funder, two steps away) who administers it. The same digest means the same page and
+    representations, so a rebuild can keep the previous files (pipeline/reuse.py).
+
+    resource_page, schema_org and description read nothing else: whoever makes them read more
+    adds it here, and tests/test_reuse.py compares kept files with files made anew."""
+    ix = site.ix
+    own = ix.docs[path]
+    parts = [str(t) for t in own]
+    linked = {t.object.value for t in own if isinstance(t.object, ox.NamedNode)}
+    parts.append("inverse")
+    for s, p in ix.inverse.get(path, ()):
+        parts.append(f"{s} {p}")
+        linked.add(s)
+    facts = site.facts
+    for iri in sorted(linked):
+        fact = facts.get(iri)
+        if fact is None:
+            fact = facts[iri] = _facts(ix, iri)
+        parts.append(fact)
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).digest()
+
+
+def _facts(ix: Index, iri: str) -> str:
+    """What a page linking to `iri`, or linked from it, shows of it: see page_inputs."""
+    where = ix.doc_of(iri)
+    doc = None if where is None or where[0] not in ix.docs else where[0]
+    names = ix.labels.get(ix.base + doc) if doc else None
+    parts = [f"{iri} {doc} {ix.labels.get(iri)} {names}"]
+    parts.extend(str(t) for t in ix.label_triples.get(iri, ()))
+    for by in ix.by_subject.get(iri, {}).get(M + "administeredBy", ()):
+        parts.append(f"{by} {ix.labels.get(by.value)}")
+    return "\n".join(parts)
 
 
 def listing(site: Site, segment: str, paths: list[str]) -> dict[str, Any]:
