@@ -356,9 +356,10 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
 
 
 def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
-          release: str | None = None, keep: bool = True) -> Report:
+          release: str | None = None, keep: bool = True, detach: bool = False) -> Report:
     """Validate, then publish into `out`; on any error nothing in `out` changes. Unless not
-    `keep`, resource pages whose inputs are unchanged keep the previous files (reuse.py).
+    `keep`, resource pages whose inputs are unchanged keep the previous files (reuse.py). With
+    `detach`, the replaced publication is removed in the background (publish.Stage).
 
     The publication records the fingerprint of its inputs (pipeline/fingerprint.py), taken
     before the source is read: a source edited during the build then differs from the record,
@@ -371,7 +372,7 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
         with long_lived():
             dataset = dataclasses.replace(assemble(source_dir, base, progress),
                                           release=release, previous=out)
-        with Stage(out) as stage:
+        with Stage(out, detach=detach) as stage:
             report = render_into(stage, dataset, progress, surroundings, keep)
             # Last, so that it lists what the other writers made.
             with timeline.span("build record"):

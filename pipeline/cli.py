@@ -87,7 +87,7 @@ def build(source_dir: Path, out: Path, base: str, quiet: bool, release: str | No
 
     try:
         report = build_module.build(source_dir, out, base, progress, release=release,
-                                    keep=not force)
+                                    keep=not force, detach=True)
     except build_module.ValidationFailed as failed:
         _print_timings(timings)
         _print_results(failed.report)

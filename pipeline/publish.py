@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import stat
+import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -60,9 +61,14 @@ class Stage:
     """A new publication being written: a fresh directory beside `out` that `commit()` swaps
     in for `out` in one atomic step. Left without a commit (an error, a kill), it is removed
     and `out` stays as it was. Forked processes may write into it at the same time, each its
-    own files."""
+    own files.
 
-    def __init__(self, out: Path) -> None:
+    `detach`: once the new publication is in place, the old one is removed by a process of its
+    own (`rm -rf`) that outlives this one, so that a command can end without waiting for
+    hundreds of thousands of names to be unlinked. Anything it leaves is removed by the next
+    build, which starts by removing what an earlier build left beside `out`."""
+
+    def __init__(self, out: Path, *, detach: bool = False) -> None:
         out = out.absolute()
         if out.exists() and not out.is_dir():
             raise BuildError(f"{out} exists and is not a directory")
@@ -73,6 +79,8 @@ class Stage:
         self.out = out
         self.path = out.parent / f".{out.name}.tmp-{os.getpid()}"
         self._previous = out if (out / MARKER).exists() else None
+        self._detach = detach
+        self._committed = False
         self._made = {""}
         self.sizes: dict[str, int] = {}  # of the files this process wrote, by name
         self._exit = contextlib.ExitStack()
@@ -90,8 +98,21 @@ class Stage:
         self._exit.close()
 
     def _discard(self) -> None:
-        if self.path.exists():
-            _remove(self.path)
+        if not self.path.exists():
+            return
+        if self._committed and self._detach:
+            # The shell starts rm in the background and ends at once: rm, orphaned, is reaped
+            # by init, so this process neither waits for it nor leaves a zombie behind.
+            try:
+                started = subprocess.run(
+                    ["sh", "-c", 'rm -rf -- "$1" &', "sh", str(self.path)],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, start_new_session=True, check=False)
+                if started.returncode == 0:
+                    return
+            except OSError:  # no shell: remove it here
+                pass
+        _remove(self.path)
 
     def write(self, files: Mapping[str, bytes]) -> dict[str, str]:
         """Write `files` (relative path → bytes); their SHA-256 digests, for SHA256SUMS.
@@ -171,6 +192,7 @@ class Stage:
             self.out.rename(old)
             self.path.rename(self.out)
             self.path = old  # removed on exit, as the exchanged directory is
+        self._committed = True  # self.path is now the old publication
 
 
 def publish(out: Path, files: Mapping[str, bytes],

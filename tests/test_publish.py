@@ -4,6 +4,7 @@ changed ones are written anew, and the previous files are never written to."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,30 @@ def test_processes_writing_into_one_stage(tmp_path: Path) -> None:
         raise RuntimeError
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
     assert (out / "x/from-child.txt").read_bytes() == b"child"
+
+
+def test_a_detached_stage_removes_the_old_publication_in_the_background(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(out, {**FILES, "old.txt": b"old"})
+    old = inode(out / "old.txt")
+    with Stage(out, detach=True) as stage:
+        stage.write(FILES)
+        stage.commit()
+        replaced = stage.path  # the old publication, once swapped out
+    assert (out / "index.html").read_bytes() == FILES["index.html"]
+    assert not (out / "old.txt").exists()
+    deadline = time.monotonic() + 30
+    while replaced.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not replaced.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+    assert old != inode(out / "index.html")
+
+
+def test_a_detached_stage_that_fails_removes_itself_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(out, FILES)
+    with pytest.raises(RuntimeError), Stage(out, detach=True) as stage:
+        stage.write({"other.txt": b"never published"})
+        raise RuntimeError
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
