@@ -58,6 +58,7 @@ class Dataset:
     iris: Iris
     release: str | None = None  # `build --release VERSION`
     previous: Path | None = None  # the publication this build replaces; releases carry over
+    keep: bool = False  # whether work may be kept from `previous` (not with `build --force`)
 
     @functools.cached_property
     def graph(self) -> Graph:
@@ -269,12 +270,12 @@ def _no_overlap(output: Output | Lister, before: AbstractSet[str], added: Abstra
 
 
 def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
-                surroundings: str | None = None, keep: bool = True) -> Report:
+                surroundings: str | None = None) -> Report:
     """Validate, then write into `stage` the files `render_files` makes, on both cores.
 
     With `surroundings` (fingerprint.surroundings of this build), the digest of each resource
-    page's inputs is recorded (pipeline/reuse.py), and, if `keep`, the documents whose inputs
-    the previous publication recorded keep its files instead of being rendered again.
+    page's inputs is recorded (pipeline/reuse.py), and, if `dataset.keep`, the documents whose
+    inputs the previous publication recorded keep its files instead of being rendered again.
 
     A forked process validates and makes the outputs before the site (dumps, tables, catalog)
     while this one runs WRITERS (the store) and makes the site's listings; then both render
@@ -299,7 +300,7 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
     if surroundings is not None:
         key = hashlib.sha256(f"{surroundings} {sorted(pages.site.listed)}".encode()).hexdigest()
         with timeline.span("previous pages"):
-            previous = reuse.load(dataset.previous, key) if keep else reuse.Previous()
+            previous = reuse.load(dataset.previous, key) if dataset.keep else reuse.Previous()
     tickets = Tickets()
     try:
         fork = timeline.Fork()
@@ -358,7 +359,8 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
 def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
           release: str | None = None, keep: bool = True, detach: bool = False) -> Report:
     """Validate, then publish into `out`; on any error nothing in `out` changes. Unless not
-    `keep`, resource pages whose inputs are unchanged keep the previous files (reuse.py). With
+    `keep`, resource pages whose inputs are unchanged keep the previous files (reuse.py), and
+    the store is the previous one brought up to date (store.write_store). With
     `detach`, the replaced publication is removed in the background (publish.Stage).
 
     The publication records the fingerprint of its inputs (pipeline/fingerprint.py), taken
@@ -371,9 +373,9 @@ def build(source_dir: Path, out: Path, base: str, progress: Progress = _quiet,
     try:
         with long_lived():
             dataset = dataclasses.replace(assemble(source_dir, base, progress),
-                                          release=release, previous=out)
+                                          release=release, previous=out, keep=keep)
         with Stage(out, detach=detach) as stage:
-            report = render_into(stage, dataset, progress, surroundings, keep)
+            report = render_into(stage, dataset, progress, surroundings)
             # Last, so that it lists what the other writers made.
             with timeline.span("build record"):
                 fingerprint.write_record(inputs, report, source_dir, stage.path, stage.sizes)

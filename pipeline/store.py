@@ -15,7 +15,9 @@ covered.
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +71,16 @@ def data_graph(base: str, version: str) -> str:
 
 def write_store(dataset: Dataset, publication: Path) -> None:
     """Writer (build.WRITERS): bulk-load the dataset (the triples of the N-Triples dump) and
-    the ontology into `publication/store/`."""
+    the ontology into `publication/store/`; or, where the build may keep what it can from the
+    previous publication, bring a copy of that one's store up to date."""
     from pipeline.serialize import ntriples  # here: the query processes import this module
 
     graph = ox.NamedNode(data_graph(dataset.iris.base, version_of(dataset)))
-    store = ox.Store(str(publication / STORE_DIR))
+    target = publication / STORE_DIR
+    if dataset.keep and dataset.previous is not None and _update(dataset.previous, target,
+                                                                 graph, dataset.ox_triples):
+        return
+    store = ox.Store(str(target))
     for chunk in load_chunks(dataset.ox_triples):
         store.bulk_load(ntriples(chunk), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     store.bulk_load(path=ONTOLOGY_DIR / "mirai.ttl", format=ox.RdfFormat.TURTLE,
@@ -83,6 +90,78 @@ def write_store(dataset: Dataset, publication: Path) -> None:
     # The database is closed when the object goes; nothing may hold it when the directory is
     # swapped in.
     del store
+
+
+def _update(previous: Path, target: Path, graph: ox.NamedNode,
+            triples: Iterable[ox.Triple]) -> bool:
+    """Make `target` the store of the publication in `previous` (a backup: hard links to its
+    immutable files, which are only read), less the triples only its N-Triples dump has, plus
+    those only `triples` have, with the ontology loaded anew. False, and nothing left at
+    `target`, when that cannot be done: no such store, another data graph, a dump not in
+    N-Triples order."""
+    from pipeline.serialize import ntriples
+
+    try:
+        old = ox.Store.read_only(str(previous / STORE_DIR))
+        try:
+            if not old.contains_named_graph(graph):
+                return False
+            old.backup(str(target))
+        finally:
+            del old
+        with gzip.open(previous / NT_DUMP) as dump:
+            removed, added = changes((line.rstrip(b"\n") for line in dump),
+                                     (line for chunk in load_chunks(triples)
+                                      for line in ntriples(chunk).splitlines()))
+        store = ox.Store(str(target))
+        for t in ox.parse(b"\n".join(removed), format=ox.RdfFormat.N_TRIPLES):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                     for t in ox.parse(b"\n".join(added), format=ox.RdfFormat.N_TRIPLES))
+        ontology = ox.NamedNode(ONTOLOGY_IRI)  # as it is now, not as it was
+        store.clear_graph(ontology)
+        store.load(path=ONTOLOGY_DIR / "mirai.ttl", format=ox.RdfFormat.TURTLE,
+                   to_graph=ontology)
+        store.flush()
+        del store
+        return True
+    except (OSError, ValueError, SyntaxError):  # ox.parse raises SyntaxError
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+
+
+def changes(old: Iterable[bytes], new: Iterable[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The lines only in `old` and those only in `new`, both given in strictly ascending
+    order, as the dumps sort them (ValueError otherwise): one pass, nothing else held."""
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    olds, news = _ascending(old, "the previous dump"), _ascending(new, "the triples")
+    a, b = next(olds, None), next(news, None)
+    while a is not None and b is not None:
+        if a < b:
+            removed.append(a)
+            a = next(olds, None)
+        elif b < a:
+            added.append(b)
+            b = next(news, None)
+        else:
+            a, b = next(olds, None), next(news, None)
+    if a is not None:
+        removed.append(a)
+        removed.extend(olds)
+    if b is not None:
+        added.append(b)
+        added.extend(news)
+    return removed, added
+
+
+def _ascending(lines: Iterable[bytes], what: str) -> Iterator[bytes]:
+    last: bytes | None = None
+    for line in lines:
+        if last is not None and line <= last:
+            raise ValueError(f"{what}: lines not in strictly ascending order")
+        yield line
+        last = line
 
 
 def open_store(build_dir: Path) -> ox.Store:

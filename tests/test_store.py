@@ -85,3 +85,18 @@ def test_a_store_loaded_in_chunks_holds_every_triple(tmp_path: Path,
     in_store = [ox.Triple(q.subject, q.predicate, q.object)
                 for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(graphs.data))]
     assert sorted(in_store, key=str) == dataset.ox_triples
+
+
+def test_changes_between_sorted_lines() -> None:
+    old = [b"a", b"b", b"d", b"f"]
+    new = [b"b", b"c", b"d", b"g", b"h"]
+    assert store.changes(old, new) == ([b"a", b"f"], [b"c", b"g", b"h"])
+    assert store.changes([], new) == ([], new)
+    assert store.changes(old, []) == (old, [])
+    assert store.changes(old, old) == ([], [])
+
+
+@pytest.mark.parametrize(("old", "new"), [([b"b", b"a"], [b"a"]), ([b"a"], [b"a", b"a"])])
+def test_changes_refuse_lines_out_of_order(old: list[bytes], new: list[bytes]) -> None:
+    with pytest.raises(ValueError, match="not in strictly ascending order"):
+        store.changes(old, new)
