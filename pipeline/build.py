@@ -117,18 +117,22 @@ def assemble(source_dir: Path, base: str, progress: Progress = _quiet) -> Datase
     return Dataset(source, triples, origins, iris)
 
 
-def check(dataset: Dataset, progress: Progress = _quiet) -> Report:
+def check(dataset: Dataset, progress: Progress = _quiet,
+          meanwhile: Callable[[], None] | None = None) -> Report:
+    """The validation report; `meanwhile` is called while the SPARQL-based constraints run
+    in another process (shacl.validate)."""
     clock = _Clock(progress)
     with timeline.span("validate"):
         report = validate_graph(dataset.triples, load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR),
-                                dataset.origins, dataset.ox_triples)
+                                dataset.origins, dataset.ox_triples, meanwhile)
     clock.lap(f"validated: {report.count('error')} error(s), {report.count('warning')} "
               "warning(s)")
     return report
 
 
 def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The whole dataset in each format, with the ontology, shapes and validation report."""
+    """The whole dataset in each format, with the ontology and shapes."""
+    del report, files
     ox_triples = dataset.ox_triples
     context_path = ONTOLOGY_DIR / "context.jsonld"
     return {
@@ -138,9 +142,14 @@ def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
         "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),
-        "validation-report.ttl": to_report_graph(report, dataset.iris.base).serialize(
-            format="turtle").encode(),
     }
+
+
+def validation_report(dataset: Dataset, report: Report, files: Mapping[str, bytes]
+                      ) -> dict[str, bytes]:
+    del files
+    return {"validation-report.ttl": to_report_graph(report, dataset.iris.base).serialize(
+        format="turtle").encode()}
 
 
 Output = Callable[[Dataset, Report, Mapping[str, bytes]], dict[str, bytes]]
@@ -157,6 +166,7 @@ OUTPUTS: tuple[Output, ...] = (
     dumps,
     tables.csv_files,
     catalog.catalog_files,
+    validation_report,
     releases.release_files,
     site.site_files,
     *LISTERS,
@@ -184,6 +194,10 @@ def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) 
 
 
 _SITE = OUTPUTS.index(site.site_files)
+# The outputs before this one do not read the validation report: `build` makes them while the
+# SPARQL-based constraints run, instead of waiting for them.
+_CHECKED = OUTPUTS.index(validation_report)
+_UNREAD = Report(())  # what those outputs are given for a report
 # Resource pages are handed out in batches of at least this many: small enough that the two
 # processes finish close together, large enough that taking a batch costs nothing.
 _BATCH = 16
@@ -208,10 +222,21 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     Stops after validation when it finds errors; hands back the spans it records after
     `fork`."""
     fork.entered()
-    report = check(dataset, progress)
+    early: dict[str, bytes] = {}
+    failed: list[Exception] = []
+
+    def meanwhile() -> None:
+        try:
+            early.update(_run(OUTPUTS[:_CHECKED], dataset, _UNREAD))
+        except Exception as error:  # noqa: BLE001 - raised once the data is known to be valid
+            failed.append(error)
+
+    report = check(dataset, progress, meanwhile)
     if not report.conforms:
         return _Written(report, {}, {}, {}, {}, fork.handed_back())
-    files = _run(OUTPUTS[:_SITE], dataset, report)
+    if failed:
+        raise failed[0]
+    files = _run(OUTPUTS[_CHECKED:_SITE], dataset, report, early)
     with timeline.span("write outputs"):
         outputs = stage.write(files)
     del files
@@ -253,9 +278,11 @@ def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets,
     return digests, inputs
 
 
-def _run(outputs: Sequence[Output], dataset: Dataset, report: Report) -> dict[str, bytes]:
-    """The files of `outputs`, each seeing those of the ones before it."""
-    files: dict[str, bytes] = {}
+def _run(outputs: Sequence[Output], dataset: Dataset, report: Report,
+         before: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """The files of `outputs` (after the files `before`), each seeing those of the ones
+    before it."""
+    files: dict[str, bytes] = dict(before or {})
     for output in outputs:
         with timeline.span(output.__name__):
             added = output(dataset, report, files)

@@ -12,7 +12,7 @@ and tests/test_shacl_core.py check that the results are exactly pySHACL's on eve
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -85,10 +85,12 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
 
 
 def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
-             ontology: Graph, ox_data: Iterable[ox.Triple] | None = None) -> list[Finding]:
+             ontology: Graph, ox_data: Iterable[ox.Triple] | None = None,
+             meanwhile: Callable[[], None] | None = None) -> list[Finding]:
     """Every result of `shapes` on `data` with `ontology` mixed in. `data` may be a plain
     collection of triples: read much faster than an rdflib graph, which is then made only if
-    pySHACL is needed."""
+    pySHACL is needed. `meanwhile`, if given, is called after the core constraints, while the
+    SPARQL-based ones still run in the other process (work that would otherwise wait)."""
     from pipeline import shacl_core  # here: it imports pySHACL, needed only by validation
 
     core = Graph()
@@ -112,6 +114,8 @@ def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
         except shacl_core.Unsupported:
             findings = run_pyshacl(data if isinstance(data, Graph) else _graph(data), core,
                                    ontology)
+    if meanwhile is not None:
+        meanwhile()
     with timeline.span("wait for the SPARQL-based constraints"):
         found, spans = sparql.result()
     timeline.add(spans)

@@ -8,7 +8,7 @@ write them. The ontology is mixed into the data graph so that shapes can target 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -105,11 +105,12 @@ def _text(node: Node | None) -> str | None:
 
 def validate_graph(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
                    ontology: Graph, origins: Origins,
-                   ox_data: Iterable[ox.Triple] | None = None) -> Report:
+                   ox_data: Iterable[ox.Triple] | None = None,
+                   meanwhile: Callable[[], None] | None = None) -> Report:
     """The report of `shapes` on `data`; `ox_data`, where given, is the same triples as
-    pyoxigraph terms."""
+    pyoxigraph terms; `meanwhile`: see shacl.validate."""
     results = []
-    for f in shacl.validate(data, shapes, ontology, ox_data):
+    for f in shacl.validate(data, shapes, ontology, ox_data, meanwhile):
         path = f.path if isinstance(f.path, URIRef) else None
         location = origins.locate(f.focus, path) if isinstance(f.focus, URIRef) else None
         results.append(Result(

@@ -233,7 +233,7 @@ def test_the_timeline_names_each_stage_and_the_process_that_ran_it(
                 + by_name["wait for the SPARQL-based constraints"].seconds)
     assert {"fingerprint", "load", "rdf", "pyoxigraph terms", "site index", "write_store",
             "site listings", "validate", "dumps", "csv_files", "catalog_files",
-            "release_files", "write outputs", "home page", "example_files", "server_files",
+            "validation_report", "release_files", "write outputs", "home page", "example_files", "server_files",
             "SHA256SUMS", "build record", "swap in"} <= by_name.keys()
     for name in ("validate", "core shapes", "wait for the SPARQL-based constraints", "dumps",
                  "csv_files", "catalog_files", "write outputs"):
@@ -249,7 +249,10 @@ def test_the_timeline_names_each_stage_and_the_process_that_ran_it(
 
     # Each process's stages follow one another.
     assert end("load") <= by_name["rdf"].start
-    assert end("validate") <= by_name["dumps"].start
+    # The outputs that do not read the report are made while the SPARQL-based constraints run.
+    assert end("core shapes") <= by_name["dumps"].start
+    assert end("catalog_files") <= by_name["wait for the SPARQL-based constraints"].start
+    assert end("validate") <= by_name["validation_report"].start
     assert end("dumps") <= by_name["csv_files"].start
     assert end("build record") <= by_name["swap in"].start
     table = timeline.table(spans).splitlines()
@@ -298,4 +301,47 @@ def test_an_interrupted_build_leaves_nothing_behind(
         build(BASE, previous, DEFAULT_BASE)
     time.sleep(1)  # time enough for a forked process left running to write something
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+    assert published_files(previous) == before
+
+
+def test_the_outputs_made_before_the_report_do_not_read_it() -> None:
+    """The dumps, tables and catalog are made while the SPARQL-based constraints run, before
+    the report exists: given one with findings they are the same bytes."""
+    from pipeline import build as build_module
+    from pipeline.validate import Report, Result
+
+    dataset = assemble(BASE, DEFAULT_BASE)
+    finding = Result("warning", "a finding", f"{DEFAULT_BASE}award/x", None, None,
+                     "https://w3id.org/mirai-lod/shapes#x", "sh:MinCountConstraintComponent",
+                     None)
+    early = build_module.OUTPUTS[:build_module._CHECKED]
+    assert build_module.dumps in early
+    assert build_module.validation_report not in early
+    made = build_module._run(early, dataset, Report((finding,)))
+    assert made == build_module._run(early, dataset, build_module._UNREAD)
+    assert f"{DUMP}.ttl" in made
+
+
+def test_invalid_data_is_reported_even_when_an_early_output_fails_on_it(
+        out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import build as build_module
+
+    def broken(dataset: object, report: object, files: object) -> dict[str, bytes]:
+        raise KeyError("a column the shapes require")
+
+    outputs = list(build_module.OUTPUTS)
+    outputs[1] = broken  # made while validation runs
+    monkeypatch.setattr(build_module, "OUTPUTS", tuple(outputs))
+    src = tmp_path / "src"
+    shutil.copytree(BASE, src)
+    awards = src / "awards.yaml"
+    awards.write_text(awards.read_text().replace("awarded_thousand_yen: 18500",
+                                                 "awarded_thousand_yen: 37001"))
+    previous = tmp_path / "build"
+    shutil.copytree(out, previous)
+    before = published_files(previous)
+    with pytest.raises(ValidationFailed):
+        build(src, previous, DEFAULT_BASE)
+    with pytest.raises(KeyError, match="a column the shapes require"):
+        build(BASE, previous, DEFAULT_BASE)
     assert published_files(previous) == before
