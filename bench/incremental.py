@@ -1,6 +1,7 @@
 """A rebuild after a small edit: build a synthetic tree, change the title of one award, build
 again, and print (as JSON) the seconds of both builds and how many published files the second
-one wrote anew; the others are hard links to the first build's files.
+one wrote anew; the others are hard links to the first build's files. The rebuild's stages go
+to stderr (`mirai-lod build --timings`).
 
     python bench/incremental.py [--awards N] [--seed S]
 """
@@ -24,10 +25,10 @@ def inodes(directory: Path) -> dict[str, int]:
             if p.is_file() and p.relative_to(directory).parts[0] != "store"}
 
 
-def build(source: Path, out: Path) -> float:
+def build(source: Path, out: Path, *options: str) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pipeline", "build", "--quiet", "--source",
-                    str(source), "--out", str(out)], check=True, cwd=ROOT)
+                    str(source), "--out", str(out), *options], check=True, cwd=ROOT)
     return time.perf_counter() - start
 
 
@@ -48,7 +49,7 @@ def main() -> None:
         marker = '  title: "'
         at = text.index(marker, len(text) // 2) + len(marker)
         awards.write_text(text[:at] + "改訂 " + text[at:], encoding="utf-8")
-        second = build(source, out)
+        second = build(source, out, "--timings")
         after = inodes(out)
         rewritten = sorted(name for name, ino in after.items() if before.get(name) != ino)
         print(json.dumps({"awards": args.awards, "first_build_s": round(first, 2),
