@@ -233,8 +233,9 @@ def test_the_timeline_names_each_stage_and_the_process_that_ran_it(
                 + by_name["wait for the SPARQL-based constraints"].seconds)
     assert {"fingerprint", "load", "rdf", "pyoxigraph terms", "site index", "write_store",
             "site listings", "validate", "dumps", "csv_files", "catalog_files",
-            "validation_report", "release_files", "write outputs", "home page", "example_files", "server_files",
-            "SHA256SUMS", "build record", "swap in"} <= by_name.keys()
+            "validation_report", "release_files", "write outputs", "home page",
+            "example_files", "server_files", "SHA256SUMS", "build record", "swap in",
+            "previous pages", "page inputs record"} <= by_name.keys()
     for name in ("validate", "core shapes", "wait for the SPARQL-based constraints", "dumps",
                  "csv_files", "catalog_files", "write outputs"):
         assert by_name[name].process == second, name
