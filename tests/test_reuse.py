@@ -3,6 +3,7 @@ build from scratch publishes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -34,6 +35,10 @@ def quads(out: Path) -> set[str]:
         return {str(q) for q in store}
     finally:
         del store
+
+
+def digests(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
 
 
 def inodes(out: Path) -> dict[str, int]:
@@ -97,6 +102,7 @@ def test_a_rebuild_publishes_what_a_build_from_scratch_does(
     edited, kept = tmp_path / "source", tmp_path / "kept"
     shutil.copytree(source, edited)
     shutil.copytree(out, kept, copy_function=os.link)  # the first build, as a previous one
+    store_before = digests(out / "store")
     for edit in EDITS[name]:
         edit(edited)
     before = inodes(kept)
@@ -112,8 +118,10 @@ def test_a_rebuild_publishes_what_a_build_from_scratch_does(
     # Most documents kept every file; at least one was made again; and a kept document's
     # files are those of the first build, not equal bytes written anew.
     assert len(pages) / 2 < len(same) < len(pages)
-    # The store is the previous one brought up to date: its immutable files are shared.
+    # The store is the previous one brought up to date: its immutable files are shared, and
+    # none of the previous store's files was written (they are the first build's too).
     assert any(after[name] == before.get(name) for name in after if name.startswith("store/"))
+    assert digests(out / "store") == store_before
 
 
 def test_files_of_names_what_a_page_lane_writes(first: tuple[Path, Path]) -> None:
