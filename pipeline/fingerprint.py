@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.examples import QUERIES_DIR
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
-from pipeline.publish import MARKER
+from pipeline.publish import MARKER, read_sums
 
 if TYPE_CHECKING:
     from pipeline.validate import Report
@@ -196,8 +196,7 @@ def findings(report: Report, source_dir: Path) -> list[Finding]:
 
 def _sums(directory: Path) -> tuple[bytes, list[str]]:
     data = (directory / SUMS).read_bytes()
-    names = [line.partition("  ")[2] for line in data.decode().splitlines()]
-    return data, names
+    return data, list(read_sums(data))
 
 
 def write_record(digest: str, report: Report, source_dir: Path, staging: Path,

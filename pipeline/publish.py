@@ -57,6 +57,15 @@ def sums_file(digests: Mapping[str, str]) -> bytes:
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())).encode()
 
 
+def read_sums(data: bytes) -> dict[str, str]:
+    """The digests (name → hex SHA-256) a SHA256SUMS file that sums_file wrote lists."""
+    sums: dict[str, str] = {}
+    for line in data.decode().splitlines():
+        digest, _, name = line.partition("  ")
+        sums[name] = digest
+    return sums
+
+
 class Stage:
     """A new publication being written: a fresh directory beside `out` that `commit()` swaps
     in for `out` in one atomic step. Left without a commit (an error, a kill), it is removed
@@ -127,10 +136,7 @@ class Stage:
             _check_name(name)
         digests = {}
         for name, data in files.items():
-            folder = name.rpartition("/")[0]
-            if folder not in self._made:  # each folder once, not once per file
-                (self.path / folder).mkdir(parents=True, exist_ok=True)
-                self._made.add(folder)
+            self._folder(name)
             target = f"{self.path}/{name}"
             digests[name] = hashlib.sha256(data).hexdigest()
             self.sizes[name] = len(data)
@@ -161,10 +167,7 @@ class Stage:
         linked: list[str] = []
         for name, (_, size) in files.items():
             _check_name(name)
-            folder = name.rpartition("/")[0]
-            if folder not in self._made:
-                (self.path / folder).mkdir(parents=True, exist_ok=True)
-                self._made.add(folder)
+            self._folder(name)
             old, target = f"{self._previous}/{name}", f"{self.path}/{name}"
             try:
                 info = os.lstat(old)
@@ -179,6 +182,14 @@ class Stage:
         for name, (_, size) in files.items():
             self.sizes[name] = size
         return {name: sha for name, (sha, _) in files.items()}
+
+    def _folder(self, name: str) -> None:
+        """Make the folder of `name` in the new publication: each folder once, not once per
+        file."""
+        folder = name.rpartition("/")[0]
+        if folder not in self._made:
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def commit(self) -> None:
         """Mark, flush and swap in the new publication; the old one is then removed."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fingerprint
+from pipeline.publish import read_sums
 
 PAGES = ".mirai-lod-pages"
 FORMAT = 1
@@ -57,10 +58,7 @@ def load(out: Path | None, key: str) -> Previous:
         if pages.get("format") != FORMAT or pages.get("key") != key:
             return Previous()
         record = json.loads((out / fingerprint.RECORD).read_bytes())
-        sums: dict[str, str] = {}
-        for line in (out / fingerprint.SUMS).read_text(encoding="utf-8").splitlines():
-            sha, _, name = line.partition("  ")
-            sums[name] = sha
+        sums = read_sums((out / fingerprint.SUMS).read_bytes())
         return Previous(dict(pages["pages"]), sums, dict(record["sizes"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Previous()  # no record, or not one this version wrote: render everything
