@@ -14,7 +14,7 @@ EXIT_VIOLATIONS = 1
 EXIT_UNREADABLE = 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: one per value of every record
 class Location:
     """A place in a source file; line and column count from 1, as editors do."""
 
