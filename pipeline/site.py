@@ -106,8 +106,14 @@ def index(triples: Iterable[ox.Triple], base: str) -> Index:
     inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     label_triples: dict[str, list[ox.Triple]] = defaultdict(list)
+    # pyoxigraph makes a new object at each `.value` or `.object`: one copy of each IRI and
+    # term, kept here, is shared by every key, value and inverse link naming it (a third of the
+    # index's memory).
+    iris: dict[str, str] = {}
+    terms: dict[Any, Any] = {}
     for t in triples:
         s, p, o = subject_iri(t), t.predicate.value, t.object
+        s, p, o = iris.setdefault(s, s), iris.setdefault(p, p), terms.setdefault(o, o)
         by_subject[s][p].append(o)
         where = ix.doc_of(s)
         if where is not None:
