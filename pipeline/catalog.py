@@ -122,8 +122,7 @@ def _date(text: str | None) -> date | None:
 def meta(dataset: Dataset) -> Meta:
     """The dataset record of the source, or plain defaults for a tree without one (tests)."""
     records = dataset.source.of("dataset")
-    years = sorted({int(r["fiscal_year"]) for kind in ("award", "reported-total")
-                    for r in dataset.source.of(kind)})
+    years = dataset.years
     first, last = (years[0], years[-1]) if years else (None, None)
     if records:
         r: Record = records[0]

@@ -88,6 +88,10 @@ class Source:
         for kind in KINDS:
             yield from self.of(kind.name)
 
+    def only(self, kinds: Iterable[str]) -> Source:
+        """The records of these kinds alone (the others are not read by what follows)."""
+        return Source(self.root, {k: v for k, v in self.records.items() if k in set(kinds)})
+
 
 def _loc(path: Path, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
