@@ -2,7 +2,8 @@
 
 The YAML is composed into nodes (never constructed into Python objects by PyYAML), so each value
 keeps its position and raw text: codes keep their leading zeros, decimals are never floats, and
-aliases, duplicate keys and implicit type guesses ("yes" read as a boolean) are refused.
+aliases, duplicate keys and implicit type guesses ("yes" read as a boolean) are refused. A file's
+top-level list is composed an item at a time, so a large file's nodes are never all held at once.
 """
 
 from __future__ import annotations
