@@ -2,13 +2,14 @@
 
 The YAML is composed into nodes (never constructed into Python objects by PyYAML), so each value
 keeps its position and raw text: codes keep their leading zeros, decimals are never floats, and
-aliases, duplicate keys and implicit type guesses ("yes" read as a boolean) are refused.
+aliases, duplicate keys and implicit type guesses ("yes" read as a boolean) are refused. A file's
+top-level list is composed an item at a time, so a large file's nodes are never all held at once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -18,17 +19,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from yaml.composer import Composer
 
 from pipeline.codes import FiscalYearError, code_problem, normalize_digits, parse_fiscal_year
 from pipeline.errors import Location, SourceError, SourceErrors
 from pipeline.schema import KIND_BY_FILE, KINDS, Field, Kind, RecordKind
+
+try:
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # PyYAML without libyaml
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 # A source file beyond this is a mistake (a dump pasted into source/), not data to parse.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_TEXT_LENGTH = 2000
 MAX_ID_LENGTH = 80
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -97,8 +103,8 @@ def _loc(path: Path, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def read_text(path: Path, root: Path) -> str:
-    """The file's text, refusing what editors and YAML parsers disagree about."""
+def read_source(path: Path, root: Path) -> bytes:
+    """The file's bytes, refusing what editors and YAML parsers disagree about."""
     target = path.resolve()
     if not target.is_relative_to(root.resolve()):
         raise SourceError(Location(path, 1, 1), f"links outside the source tree (to {target})")
@@ -111,44 +117,105 @@ def read_text(path: Path, root: Path) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         raise SourceError(Location(path, 1, 1), "file starts with a byte-order mark; save it as "
                           "UTF-8 without BOM")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(
-            Location(path, line, column),
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-        ) from None
-    tab = text.find("\t")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")  # checked only: the parser is given the bytes
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise SourceError(
+                Location(path, line, column),
+                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            ) from None
+    tab = data.find(b"\t")
     if tab >= 0:
-        line = text.count("\n", 0, tab) + 1
-        column = tab - (text.rfind("\n", 0, tab) + 1) + 1
+        line = data.count(b"\n", 0, tab) + 1
+        line_start = data.rfind(b"\n", 0, tab) + 1
+        column = len(data[line_start:tab].decode("utf-8")) + 1  # in characters, as editors count
         raise SourceError(Location(path, line, column), "tab character; use spaces")
-    return text
+    return data
 
 
-def _refuse_aliases(path: Path, text: str) -> None:
-    """Anchors and aliases make one value stand in several places (and, nested, the "billion
-    laughs" bomb); source files spell every value out."""
-    if "&" not in text and "*" not in text:
-        return  # no anchor or alias can be present: skip the extra parse
-    for event in yaml.parse(text, Loader=_Loader):
+class _AnchorFound(yaml.YAMLError):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _Composer(_Parser, Composer):
+    """PyYAML's composer over the C parser's events (over its own parser without libyaml), so
+    that a document can be composed a node at a time. Anchors and aliases make one value stand
+    in several places (and, nested, the "billion laughs" bomb); source files spell every value
+    out, so any anchor or alias is refused where it is met, before it is composed."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.anchors: dict[Any, yaml.Node] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.refuse_anchor(self.peek_event())
+        return super().compose_node(parent, index)
+
+    @staticmethod
+    def refuse_anchor(event: Any) -> None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise SourceError(_loc(path, event.start_mark),
-                              "anchors and aliases (&name, *name) are not allowed in source files")
+            raise _AnchorFound(event.start_mark)
 
 
-def compose(path: Path, text: str) -> yaml.Node | None:
+def compose(path: Path, data: bytes) -> Iterator[yaml.Node]:
+    """The file's document as nodes, each composed when asked for: the root, then, when the root
+    is a list, its items one by one (the root's own list is left empty), so that the nodes of one
+    item are held at a time, not those of the whole file. Nothing for an empty file. A YAML
+    problem, an anchor or alias, or a second document raises SourceError when it is reached."""
     try:
-        _refuse_aliases(path, text)
-        return yaml.compose(text, Loader=_Loader)
+        parser: Any = _Composer(data)
+        parser.get_event()  # the stream's start
+        if parser.check_event(yaml.StreamEndEvent):
+            return
+        parser.get_event()  # the document's start
+        start = parser.peek_event()
+        parser.refuse_anchor(start)
+        if parser.check_event(yaml.SequenceStartEvent):
+            # As Composer.compose_sequence_node does, handing out each item instead of keeping it.
+            parser.descend_resolver(None, None)
+            parser.get_event()
+            tag = start.tag
+            if tag is None or tag == "!":
+                tag = parser.resolve(yaml.SequenceNode, None, start.implicit)
+            root = yaml.SequenceNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+            yield root
+            index = 0
+            while not parser.check_event(yaml.SequenceEndEvent):
+                yield parser.compose_node(root, index)
+                index += 1
+            root.end_mark = parser.get_event().end_mark
+            parser.ascend_resolver()
+        else:
+            root = parser.compose_node(None, None)
+            yield root
+        parser.get_event()  # the document's end
+        if not parser.check_event(yaml.StreamEndEvent):
+            second = parser.get_event()
+            if b"&" in data or b"*" in data:
+                # Anchors and YAML errors in the documents after the first are reported before
+                # the second document itself when the file has a '&' or '*', as they were when
+                # a separate pass over the whole file looked for anchors first.
+                while parser.check_event():
+                    parser.refuse_anchor(parser.get_event())
+            raise yaml.composer.ComposerError("expected a single document in the stream",
+                                              root.start_mark, "but found another document",
+                                              second.start_mark)
+    except _AnchorFound as exc:
+        raise SourceError(_loc(path, exc.mark), "anchors and aliases (&name, *name) are not "
+                          "allowed in source files") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _loc(path, mark) if mark else Location(path, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise SourceError(where, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
+        if isinstance(exc, yaml.reader.ReaderError):
+            exc.name = "<unicode string>"  # as PyYAML names a str, which it was given before
         raise SourceError(Location(path, 1, 1), f"invalid YAML: {exc}") from None
 
 
@@ -173,15 +240,15 @@ class _Reader:
         self.seen.add(id(node))
         return True
 
-    def records(self, root: yaml.Node | None) -> list[Record]:
-        if root is None:
-            return []
-        if not isinstance(root, yaml.SequenceNode):
+    def records(self, nodes: Iterator[yaml.Node]) -> list[Record]:
+        """The records of the nodes `compose` gives: a root, then the items of a root list."""
+        root = next(nodes, None)
+        if root is not None and not isinstance(root, yaml.SequenceNode):
             self.error(root, f"expected a list of {self.kind.name} records ('- {self.kind.key}:"
                        " …' items)")
-            return []
         out = []
-        for item in root.value:
+        for item in nodes:  # to the end, so that a YAML problem after the last item is raised
+            self.seen.clear()  # nodes are not shared between items; those of the last are gone
             if not self.visit(item):
                 continue
             record = self.record(item)
@@ -363,12 +430,11 @@ def _convert(spec: Field, tag: str, text: str) -> tuple[Any, str | None]:
 
 
 def load_file(path: Path, kind: RecordKind, root: Path) -> tuple[list[Record], list[SourceError]]:
-    try:
-        node = compose(path, read_text(path, root))
-    except SourceError as exc:
-        return [], [exc]
     reader = _Reader(path, kind)
-    records = reader.records(node)
+    try:
+        records = reader.records(compose(path, read_source(path, root)))
+    except SourceError as exc:  # the file does not read: its other errors are not reported
+        return [], [exc]
     return records, reader.errors
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline import load as load_module
 from pipeline.errors import SourceErrors
-from pipeline.load import load
+from pipeline.load import load, load_file
+from pipeline.schema import KIND_BY_FILE
 
 BASE = Path(__file__).parent / "cases" / "base"
 
@@ -80,3 +81,149 @@ def test_several_errors_reported_together(src: Path) -> None:
     with pytest.raises(SourceErrors) as caught:
         load(src)
     assert len(caught.value.errors) == 3
+
+
+# The loader composes a top-level list one item at a time; what follows pins what it reports
+# for problems that are met after many items, or that are not in a list at all.
+
+LONG = 3000  # technologies added after the two of base/, four lines each
+
+
+def long_technologies(src: Path) -> tuple[Path, list[str]]:
+    """base/'s technologies.yaml followed by LONG more, as a list of its lines (line n is
+    lines[n - 1]); the added technology i starts on line 9 + 4 * i."""
+    path = src / "technologies.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i in range(LONG):
+        lines += [f"- id: tech-{i}", f"  name_ja: 技術{i}", f"  name_en: Technology {i}",
+                  "  source: doc"]
+    return path, lines
+
+
+def write_lines(path: Path, lines: list[str]) -> None:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_long_list_reads_every_item_in_order(src: Path) -> None:
+    path, lines = long_technologies(src)
+    write_lines(path, lines)
+    technologies = load(src).of("technology")
+    assert [t.key for t in technologies[2:]] == [f"tech-{i}" for i in range(LONG)]
+    last = technologies[-1]
+    assert last.location.line == 9 + 4 * (LONG - 1) and last.where("name_en").column == 12
+
+
+def test_invalid_yaml_late_in_a_long_list(src: Path) -> None:
+    path, lines = long_technologies(src)
+    line = 9 + 4 * 2500 + 2  # tech-2500's name_en
+    assert lines[line - 1] == "  name_en: Technology 2500"
+    lines[line - 1] = "  name_en: [Technology 2500"
+    write_lines(path, lines)
+    assert only_error(src) == (f"{path}:{line + 1}:9: error: invalid YAML: did not find "
+                               "expected ',' or ']'")
+
+
+def test_invalid_yaml_late_in_a_long_list_hides_the_errors_before_it(src: Path) -> None:
+    path, lines = long_technologies(src)
+    lines[9 + 4 * 10 - 1] = "- id: Tech_10"  # not an identifier, but the file does not read
+    lines.append("- id: [")
+    write_lines(path, lines)
+    assert only_error(src) == (f"{path}:{len(lines) + 1}:1: error: invalid YAML: did not find "
+                               "expected node content")
+
+
+def test_record_errors_late_in_a_long_list(src: Path) -> None:
+    path, lines = long_technologies(src)
+    line = 9 + 4 * 2999 + 2  # the last technology's name_en
+    lines.insert(line, "  name_en: Again")
+    write_lines(path, lines)
+    assert only_error(src) == (f"{path}:{line + 1}:3: error: duplicate field 'name_en' (first "
+                               f"given on line {line})")
+
+
+def test_anchor_and_alias_in_different_items(src: Path) -> None:
+    path, lines = long_technologies(src)
+    lines[9 + 4 * 2800 + 1 - 1] = "  name_ja: &name 技術"
+    lines[9 + 4 * 2900 + 1 - 1] = "  name_ja: *name"
+    write_lines(path, lines)
+    assert only_error(src) == (f"{path}:{9 + 4 * 2800 + 1}:12: error: anchors and aliases "
+                               "(&name, *name) are not allowed in source files")
+
+
+def test_alias_late_in_a_long_list(src: Path) -> None:
+    path, lines = long_technologies(src)
+    lines[9 + 4 * 2900 + 1 - 1] = "  name_ja: *name"  # names no anchor
+    write_lines(path, lines)
+    assert only_error(src) == (f"{path}:{9 + 4 * 2900 + 1}:12: error: anchors and aliases "
+                               "(&name, *name) are not allowed in source files")
+
+
+def test_anchor_on_the_top_level_list(src: Path) -> None:
+    path = src / "technologies.yaml"
+    path.write_text("&all\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert only_error(src) == (f"{path}:1:1: error: anchors and aliases (&name, *name) are not "
+                               "allowed in source files")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("id: smart-city\nname_ja: スマートシティ\n", "1:1"),
+    ("# technologies\n\n  smart-city\n", "3:3"),
+    ("--- {id: smart-city}\n", "1:5"),
+])
+def test_not_a_list(src: Path, text: str, where: str) -> None:
+    path = src / "technologies.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert only_error(src) == (f"{path}:{where}: error: expected a list of technology records "
+                               "('- id: …' items)")
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "\n\n"])
+def test_empty_file_has_no_records(src: Path, text: str) -> None:
+    path = src / "technologies.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_file(path, KIND_BY_FILE["technologies.yaml"], src) == ([], [])
+
+
+def test_an_empty_document_is_not_a_list(src: Path) -> None:
+    path = src / "technologies.yaml"
+    path.write_text("---\n", encoding="utf-8")
+    assert only_error(src) == (f"{path}:2:1: error: expected a list of technology records "
+                               "('- id: …' items)")
+
+
+def test_second_document(src: Path) -> None:
+    path, lines = long_technologies(src)
+    write_lines(path, [*lines, "---", "- id: more"])
+    assert only_error(src) == (f"{path}:{len(lines) + 1}:1: error: invalid YAML: but found "
+                               "another document")
+
+
+def test_second_document_after_something_not_a_list(src: Path) -> None:
+    path = src / "technologies.yaml"
+    path.write_text("id: smart-city\n--- text\n", encoding="utf-8")
+    assert only_error(src) == f"{path}:2:1: error: invalid YAML: but found another document"
+
+
+def test_anchor_in_a_second_document(src: Path) -> None:
+    path, lines = long_technologies(src)
+    write_lines(path, [*lines, "---", "- id: &more more"])
+    assert only_error(src) == (f"{path}:{len(lines) + 2}:7: error: anchors and aliases (&name, "
+                               "*name) are not allowed in source files")
+
+
+def test_tab_after_multibyte_text_is_placed_in_characters(src: Path) -> None:
+    path = src / "technologies.yaml"
+    text = path.read_text(encoding="utf-8").replace("name_ja: スマートシティ",
+                                                    "name_ja: スマートシティ\t")
+    path.write_text(text, encoding="utf-8")
+    assert only_error(src) == f"{path}:2:19: error: tab character; use spaces"
+
+
+def test_control_character(src: Path) -> None:
+    path = src / "technologies.yaml"
+    text = path.read_text(encoding="utf-8").replace("Smart city", "Smart\x01city")
+    path.write_text(text, encoding="utf-8")
+    offset = len(text.encode("utf-8").split(b"\x01")[0])
+    assert only_error(src) == (f"{path}:1:1: error: invalid YAML: unacceptable character #x0001:"
+                               f' control characters are not allowed\n  in "<unicode string>", '
+                               f"position {offset}")
