@@ -27,6 +27,7 @@ from rdflib import RDF, XSD
 
 from pipeline.catalog import CATALOG_PREFIXES, meta
 from pipeline.errors import BuildError
+from pipeline.publish import Content
 from pipeline.serialize import bcp47_case
 
 _RDF_TYPE = str(RDF.type)
@@ -178,8 +179,8 @@ def _metadata(name: str, cls: str, columns: list[Column], multi: set[Column],
     }
 
 
-def csv_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                    bytes]:
+def csv_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
+              ) -> dict[str, bytes]:
     """download/csv/<class>.csv and <class>.csv-metadata.json for every class in the data."""
     del report, files
     stated = meta(dataset)
