@@ -134,7 +134,7 @@ def test_a_release_holds_links_to_the_downloads_not_copies(tmp_path: Path) -> No
     src, out = source_tree(tmp_path / "src"), tmp_path / "build"
     build(src, out, DEFAULT_BASE, release="1.0.0")
     names = [f"download/{name}" for name in ("mirai-lod.ttl", "mirai-lod.nt.gz",
-                                             "mirai-lod.jsonld")]
+                                             "mirai-lod.jsonld", "csv/award.csv")]
     for name in names:
         inode = (out / name).stat().st_ino
         assert (out / "release" / "1.0.0" / name).stat().st_ino == inode, name
