@@ -32,9 +32,16 @@ from pipeline.errors import EXIT_VIOLATIONS, MiraiError
 from pipeline.load import Source, load
 from pipeline.parallel import Forked, Tickets
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
-from pipeline.publish import Stage, checksums, sums_file
+from pipeline.publish import Content, Made, Stage, Stream, Written, checksums, held, sums_file
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
-from pipeline.serialize import compact, gzipped, load_context, ntriples, to_oxigraph, turtle
+from pipeline.serialize import (
+    load_context,
+    to_oxigraph,
+    write_compact,
+    write_gzipped,
+    write_ntriples,
+    write_turtle,
+)
 from pipeline.stages import STAGES
 from pipeline.validate import Report, load_graph, to_report_graph, validate_graph
 
@@ -136,29 +143,35 @@ def check(dataset: Dataset, progress: Progress = _quiet,
     return report
 
 
-def dumps(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The whole dataset in each format, with the ontology and shapes."""
+def dumps(dataset: Dataset, report: Report, files: Mapping[str, Content]) -> dict[str, Made]:
+    """The whole dataset in each format, with the ontology and shapes. The dumps are written
+    as they are made, never held whole."""
     del report, files
     ox_triples = dataset.ox_triples
     context_path = ONTOLOGY_DIR / "context.jsonld"
+    context = load_context(context_path)
     return {
-        f"{DUMP}.ttl": turtle(ox_triples, PREFIXES),
-        f"{DUMP}.nt.gz": gzipped(ntriples(ox_triples)),
-        f"{DUMP}.jsonld": compact(ox_triples, load_context(context_path)),
+        f"{DUMP}.ttl": Stream(functools.partial(write_turtle, ox_triples, PREFIXES)),
+        f"{DUMP}.nt.gz": Stream(functools.partial(
+            write_gzipped, functools.partial(write_ntriples, ox_triples))),
+        f"{DUMP}.jsonld": Stream(functools.partial(write_compact, ox_triples, context)),
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
         "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),
     }
 
 
-def validation_report(dataset: Dataset, report: Report, files: Mapping[str, bytes]
+def validation_report(dataset: Dataset, report: Report, files: Mapping[str, Content]
                       ) -> dict[str, bytes]:
     del files
     return {"validation-report.ttl": to_report_graph(report, dataset.iris.base).serialize(
         format="turtle").encode()}
 
 
-Output = Callable[[Dataset, Report, Mapping[str, bytes]], dict[str, bytes]]
+# An output returns its files: bytes, or for a file too big to hold, a Stream that writes it
+# (publish.Stream); the outputs after it see each file as bytes or, once written, as a Written
+# file (its size and SHA-256), and may hand a Written file back under another name (a copy).
+Output = Callable[[Dataset, Report, Mapping[str, Content]], Mapping[str, Made]]
 # An output after the site, which reads only the names of the files before it.
 Lister = Callable[[Dataset, Report, Collection[str]], dict[str, bytes]]
 
@@ -191,9 +204,11 @@ WRITERS: tuple[Writer, ...] = (
 def render_files(dataset: Dataset, report: Report, progress: Progress = _quiet) -> dict[str,
                                                                                          bytes]:
     """Every file of the publication, in memory, made by OUTPUTS in order in this process: the
-    reference that `build`'s work on two cores is tested against."""
+    reference that `build`'s work on two cores is tested against. What `build` streams to disk
+    is made here by the same code into memory, and files an output hands on as they are on
+    disk (a previous release's) are read."""
     clock = _Clock(progress)
-    files = _run(OUTPUTS, dataset, report)
+    files = {name: held(data) for name, data in _run(OUTPUTS, dataset, report).items()}
     files["SHA256SUMS"] = checksums(files)
     clock.lap(f"made {len(files)} files")
     return files
@@ -228,12 +243,15 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
     Stops after validation when it finds errors; hands back the spans it records after
     `fork`."""
     fork.entered()
-    early: dict[str, bytes] = {}
+    early: dict[str, Content] = {}
     failed: list[Exception] = []
+
+    def to_stage(name: str, stream: Stream) -> Written:
+        return stage.stream(name, stream.write)
 
     def meanwhile() -> None:
         try:
-            early.update(_run(OUTPUTS[:_CHECKED], dataset, _UNREAD))
+            early.update(_run(OUTPUTS[:_CHECKED], dataset, _UNREAD, write=to_stage))
         except Exception as error:  # noqa: BLE001 - raised once the data is known to be valid
             failed.append(error)
 
@@ -242,7 +260,7 @@ def _first_lane(dataset: Dataset, stage: Stage, pages: site.ResourcePages, ticke
         return _Written(report, {}, {}, {}, {}, fork.handed_back())
     if failed:
         raise failed[0]
-    files = _run(OUTPUTS[_CHECKED:_SITE], dataset, report, early)
+    files = _run(OUTPUTS[_CHECKED:_SITE], dataset, report, early, to_stage)
     with timeline.span("write outputs"):
         outputs = stage.write(files)
     del files
@@ -284,16 +302,24 @@ def _page_lane(stage: Stage, pages: site.ResourcePages, tickets: Tickets,
     return digests, inputs
 
 
+def _in_memory(name: str, stream: Stream) -> bytes:
+    del name
+    return held(stream)
+
+
 def _run(outputs: Sequence[Output], dataset: Dataset, report: Report,
-         before: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+         before: Mapping[str, Content] | None = None,
+         write: Callable[[str, Stream], Content] = _in_memory) -> dict[str, Content]:
     """The files of `outputs` (after the files `before`), each seeing those of the ones
-    before it."""
-    files: dict[str, bytes] = dict(before or {})
+    before it. A file an output streams is made by `write` (name, stream) as soon as the
+    output returns: into memory, or (build) into the stage."""
+    files: dict[str, Content] = dict(before or {})
     for output in outputs:
         with timeline.span(output.__name__):
             added = output(dataset, report, files)
-        _no_overlap(output, files.keys(), added.keys())
-        files.update(added)
+            _no_overlap(output, files.keys(), added.keys())
+            files.update({name: write(name, data) if isinstance(data, Stream) else data
+                          for name, data in added.items()})
     return files
 
 

@@ -1,8 +1,8 @@
 """What data portals harvest: a DCAT-AP 3 catalog of the dataset and its downloads, a VoID
 description with statistics, and schema.org Dataset markup for the home page.
 
-Everything here is computed from the source (dates, version, license) and from the bytes of the
-files written before (sizes, checksums): the same source gives the same catalog, byte for byte.
+Everything here is computed from the source (dates, version, license) and from the files written
+before (sizes, checksums): the same source gives the same catalog, byte for byte.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, VOID
 from rdflib.term import Node
 
 from pipeline.load import Record
+from pipeline.publish import Content, sha256_of, size_of
 from pipeline.rdf import PREFIXES
 from pipeline.serialize import jsonld, ntriples, to_oxigraph, turtle
 from pipeline.vocab import MIRAI
@@ -142,7 +143,8 @@ def meta(dataset: Dataset) -> Meta:
 @dataclass(frozen=True)
 class Download:
     path: str  # relative to the publication (and to a release's folder)
-    data: bytes
+    size: int  # bytes
+    sha256: str  # hex
 
     @property
     def format(self) -> Format:
@@ -152,13 +154,13 @@ class Download:
         raise ValueError(f"no format known for {self.path}")
 
 
-def downloads(files: Mapping[str, bytes]) -> list[Download]:
+def downloads(files: Mapping[str, Content]) -> list[Download]:
     """The files a portal offers for download: the dumps, then the CSV tables, in order."""
     out = []
     for suffix in FORMATS:
         for path in sorted(files):
             if path.startswith("download/") and path.endswith(suffix):
-                out.append(Download(path, files[path]))
+                out.append(Download(path, size_of(files[path]), sha256_of(files[path])))
     return out
 
 
@@ -176,7 +178,7 @@ def _concept(graph: Graph, iri: URIRef, label: str) -> None:
     graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
 
 
-def catalog_graph(dataset: Dataset, files: Mapping[str, bytes], root: str,
+def catalog_graph(dataset: Dataset, files: Mapping[str, Content], root: str,
                   release: str | None = None) -> Graph:
     """DCAT-AP 3 catalog `{root}catalog` of the dataset `{root}dataset` and each download.
 
@@ -319,12 +321,11 @@ def _distribution(g: Graph, ds: URIRef, root: str, download: Download, license_i
     if name.endswith(".csv"):
         g.add((dist, DCTERMS.conformsTo, CSVW_NS))
         g.add((CSVW_NS, RDF.type, DCTERMS.Standard))
-    g.add((dist, DCAT.byteSize, Literal(str(len(download.data)), datatype=XSD.nonNegativeInteger)))
+    g.add((dist, DCAT.byteSize, Literal(str(download.size), datatype=XSD.nonNegativeInteger)))
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue,
-           Literal(hashlib.sha256(download.data).hexdigest(), datatype=XSD.hexBinary)))
+    g.add((checksum, SPDX.checksumValue, Literal(download.sha256, datatype=XSD.hexBinary)))
     g.add((dist, DCTERMS.license, license_iri))
     g.add((dist, DCTERMS.rights, rights))
     g.add((dist, DCATAP.availability, STABLE))
@@ -355,7 +356,7 @@ def _local(iri: Node) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def void_graph(dataset: Dataset, files: Mapping[str, bytes]) -> Graph:
+def void_graph(dataset: Dataset, files: Mapping[str, Content]) -> Graph:
     """VoID statistics of the dataset and its class and property partitions, with the
     linksets to other datasets."""
     base = dataset.iris.base
@@ -505,8 +506,8 @@ def dataset_jsonld(dataset: Dataset) -> dict[str, Any]:
 # --- the build output -----------------------------------------------------------------------
 
 
-def catalog_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                        bytes]:
+def catalog_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
+                  ) -> dict[str, bytes]:
     """catalog.{ttl,nt,jsonld,rdf,html}, dataset.* (the same description, at the dataset's own
     IRI, with the VoID statistics) and void.ttl."""
     del report  # the catalog does not depend on the warnings
@@ -533,7 +534,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def catalog_page(dataset: Dataset, files: Mapping[str, bytes], root: str, stem: str,
+def catalog_page(dataset: Dataset, files: Mapping[str, Content], root: str, stem: str,
                  version: str | None = None, void: str | None = None,
                  releases: str | None = None) -> bytes:
     """The catalog for people: what the dataset is, its license and attribution, and every
@@ -551,8 +552,8 @@ def catalog_page(dataset: Dataset, files: Mapping[str, bytes], root: str, stem: 
         "license": m.license, "attribution_ja": m.attribution_ja,
         "attribution_en": m.attribution_en, "void": void, "releases": releases,
         "downloads": [{"path": d.path, "href": d.path, "label": d.format.label,
-                       "media_type": d.format.media_type, "size": len(d.data),
-                       "sha256": hashlib.sha256(d.data).hexdigest()}
+                       "media_type": d.format.media_type, "size": d.size,
+                       "sha256": d.sha256}
                       for d in downloads(files)],
     }
     return environment().get_template("catalog.html").render(p=page).encode()

@@ -9,18 +9,98 @@ import ctypes
 import ctypes.util
 import fcntl
 import hashlib
+import io
 import os
 import shutil
 import stat
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from pipeline.errors import BuildError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MARKER = ".mirai-lod-build"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+# What a streamed file is written, hashed and compared in: large enough that a chunk costs a
+# few system calls, small enough to be nothing beside the build.
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file on disk, known by its size and SHA-256 instead of its bytes: what the outputs
+    after the one that made it see of a file too big to hold (a dump, a table). Given as a file
+    of the publication, it is the same bytes under another name (a release's copy)."""
+
+    path: str  # where it is: in the publication being written, or in the previous one
+    size: int
+    sha256: str  # hex
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A file an output makes by writing it, a chunk at a time, into a binary file, instead of
+    returning its bytes: the file is written where it goes as it is made, never held whole."""
+
+    write: Callable[[BinaryIO], None]
+
+
+# What an output sees of a file made before it, and what it may hand back for a file.
+Content = bytes | Written
+Made = bytes | Written | Stream
+
+
+def size_of(content: Content) -> int:
+    return content.size if isinstance(content, Written) else len(content)
+
+
+def sha256_of(content: Content) -> str:
+    if isinstance(content, Written):
+        return content.sha256
+    return hashlib.sha256(content).hexdigest()
+
+
+@contextlib.contextmanager
+def reading(content: Content) -> Iterator[BinaryIO]:
+    """The bytes of `content` as a binary file, to read a chunk at a time."""
+    if isinstance(content, Written):
+        with open(content.path, "rb") as f:  # noqa: PTH123 - a path kept as text
+            yield f
+    else:
+        yield io.BytesIO(content)
+
+
+def held(made: Made) -> bytes:
+    """The bytes of a file, whole: made into memory (a Stream), or read (a Written file). For
+    what is small, and for the reference that holds every file (build.render_files)."""
+    if isinstance(made, Stream):
+        buffer = io.BytesIO()
+        made.write(buffer)
+        return buffer.getvalue()
+    with reading(made) as f:
+        return f.read()
+
+
+def hash_file(path: Path) -> Written | None:
+    """What the regular file at `path` holds (a symbolic link is followed), read a chunk at a
+    time; None when there is no such file."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    sha, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            sha.update(chunk)
+            size += len(chunk)
+    return Written(str(path), size, sha.hexdigest())
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -47,9 +127,9 @@ def _lock(out: Path) -> Iterator[None]:
         yield
 
 
-def checksums(files: Mapping[str, bytes]) -> bytes:
+def checksums(files: Mapping[str, Content]) -> bytes:
     """SHA256SUMS in the format `sha256sum -c` reads."""
-    return sums_file({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+    return sums_file({name: sha256_of(data) for name, data in files.items()})
 
 
 def sums_file(digests: Mapping[str, str]) -> bytes:
@@ -123,40 +203,68 @@ class Stage:
                 pass
         _remove(self.path)
 
-    def write(self, files: Mapping[str, bytes]) -> dict[str, str]:
-        """Write `files` (relative path → bytes); their SHA-256 digests, for SHA256SUMS.
+    def write(self, files: Mapping[str, Content]) -> dict[str, str]:
+        """Write `files` (relative path → bytes, or a Written file: the same bytes); their
+        SHA-256 digests, for SHA256SUMS.
 
         A file whose bytes equal those of the same name in the previous publication is a hard
         link to it instead: creating thousands of files costs far more than linking them (and
         deleting the previous build then frees nothing), unchanged files keep their
         modification time for HTTP caches, and a rebuild after a small change writes only what
         changed. The previous files are only read, never written, so a build that fails or is
-        killed leaves them as they were."""
+        killed leaves them as they were.
+
+        A Written file already in its place (`stream` wrote it) is only counted; under another
+        name it is a hard link to that file, or a copy where there can be none."""
         for name in files:
             _check_name(name)
         digests = {}
         for name, data in files.items():
             self._folder(name)
             target = f"{self.path}/{name}"
+            if isinstance(data, Written):
+                if data.path != target:
+                    _copy(name, data, target)
+                digests[name] = data.sha256
+                self.sizes[name] = data.size
+                continue
             digests[name] = hashlib.sha256(data).hexdigest()
             self.sizes[name] = len(data)
             if self._previous is not None and _link_if_same(f"{self._previous}/{name}",
                                                             target, data):
                 continue
             # os.open, not Path.write_bytes: no path object and buffered file per file.
-            # O_EXCL: never write through a name that is already there (it could be a link to
-            # a file of the previous publication, or another process's file).
+            fd = _create(target, name)
             try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            except FileExistsError:
-                raise BuildError(f"{name} is written twice in one build") from None
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, data)
             finally:
                 os.close(fd)
         return digests
+
+    def stream(self, name: str, write: Callable[[BinaryIO], None]) -> Written:
+        """Write the file `name` by calling `write` with a binary file to write its bytes into:
+        they go to disk a chunk at a time, never held whole, and the file's size and SHA-256
+        are taken on the way. As with `write`, an unchanged file is a hard link to the previous
+        publication's: the bytes are compared with that file's as they are written, and the
+        file written is replaced by a link once it proves the same."""
+        _check_name(name)
+        self._folder(name)
+        target = f"{self.path}/{name}"
+        fd = _create(target, name)
+        with contextlib.ExitStack() as stack:
+            stack.callback(os.close, fd)
+            previous = None if self._previous is None else _open_regular(
+                f"{self._previous}/{name}")
+            if previous is not None:
+                stack.enter_context(previous)
+            sink = _Sink(fd, previous)
+            with io.BufferedWriter(sink, CHUNK) as out:
+                write(out)
+            same = sink.previous is not None and not sink.previous.read(1)
+        if same:
+            _link_over(f"{self._previous}/{name}", target)
+        self.sizes[name] = sink.size
+        return Written(target, sink.size, sink.sha.hexdigest())
 
     def keep(self, files: Mapping[str, tuple[str, int]]) -> dict[str, str] | None:
         """Hard-link `files` (name → (SHA-256, size), as the previous publication recorded
@@ -224,6 +332,100 @@ def _check_name(name: str) -> None:
     parts = name.split("/")
     if name.startswith("/") or "\0" in name or "" in parts or ".." in parts:
         raise BuildError(f"refusing to write outside the build: {name}")
+
+
+def _create(target: str, name: str) -> int:
+    """A new file to write, opened with O_EXCL: never write through a name that is already
+    there (it could be a link to a file of the previous publication, or another process's
+    file)."""
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise BuildError(f"{name} is written twice in one build") from None
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Sink(io.RawIOBase):
+    """What Stage.stream's file writes through: to the file, into its SHA-256 and size, and
+    against the previous publication's file of that name, for as long as the two are the
+    same (`previous` is None from the first difference on)."""
+
+    def __init__(self, fd: int, previous: BinaryIO | None) -> None:
+        super().__init__()
+        self.fd = fd
+        self.previous = previous
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        view = memoryview(data).cast("B")
+        self.sha.update(view)
+        # A buffered read: all of the bytes asked for, unless the file ends first.
+        if self.previous is not None and self.previous.read(len(view)) != view:
+            self.previous = None
+        _write_all(self.fd, view)
+        self.size += len(view)
+        return len(view)
+
+
+def _open_regular(path: str) -> BinaryIO | None:
+    """The regular file at `path`, to read (not through a symbolic link); None if there is
+    none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb")
+
+
+def _link_over(old: str, new: str) -> None:
+    """Make `new` a hard link to `old` in place of the file it is; where the link cannot be
+    made (a file system without them), `new` stays as it is."""
+    folder, _, name = new.rpartition("/")
+    temporary = f"{folder}/.{name}.link"
+    try:
+        os.link(old, temporary, follow_symlinks=False)
+    except OSError:
+        return
+    os.replace(temporary, new)  # noqa: PTH105 - paths kept as text
+
+
+def _copy(name: str, source: Written, target: str) -> None:
+    """`target` (the file `name`) with the bytes of `source`: a hard link to it, or, where
+    there can be none (a symbolic link is never linked, a file system may have no links), a
+    copy, checked against the size and SHA-256 `source` states."""
+    try:
+        info = os.lstat(source.path)
+        if stat.S_ISREG(info.st_mode) and info.st_size == source.size:
+            os.link(source.path, target, follow_symlinks=False)
+            return
+    except FileExistsError:
+        raise BuildError(f"{name} is written twice in one build") from None
+    except OSError:
+        pass
+    fd = _create(target, name)
+    sha, size = hashlib.sha256(), 0
+    try:
+        with open(source.path, "rb") as f:  # noqa: PTH123 - a path kept as text
+            while chunk := f.read(CHUNK):
+                sha.update(chunk)
+                size += len(chunk)
+                _write_all(fd, chunk)
+    finally:
+        os.close(fd)
+    if (size, sha.hexdigest()) != (source.size, source.sha256):
+        raise BuildError(f"{source.path} changed while it was copied to {name}")
 
 
 def _link_if_same(old: str, new: str, data: bytes) -> bool:

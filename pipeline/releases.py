@@ -9,7 +9,6 @@ published with different content is an error.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from pipeline import catalog, diff
 from pipeline.errors import MiraiError
-from pipeline.publish import checksums
+from pipeline.publish import Content, checksums, hash_file, reading, sha256_of
 
 if TYPE_CHECKING:
     from pipeline.build import Dataset
@@ -44,14 +43,16 @@ def check_version(version: str) -> None:
         raise ReleaseError(f"release version '{version}' is not numbers and dots (e.g. 1.2.0)")
 
 
-def previous_releases(out: Path | None) -> dict[str, dict[str, bytes]]:
-    """version → {path inside the release folder: bytes}, from the publication in `out`.
+def previous_releases(out: Path | None) -> dict[str, dict[str, Content]]:
+    """version → {path inside the release folder: the file}, from the publication in `out`.
 
     A release is the files its SHA256SUMS lists (what other outputs add next to them, such as
-    server configuration, is made again by those outputs); each is checked against its sum."""
+    server configuration, is made again by those outputs); each is checked against its sum,
+    read a chunk at a time, and is carried over as the file it is (publish.Written), not as
+    its bytes."""
     if out is None or not (out / RELEASE_DIR).is_dir():
         return {}
-    found: dict[str, dict[str, bytes]] = {}
+    found: dict[str, dict[str, Content]] = {}
     for folder in sorted((out / RELEASE_DIR).iterdir()):
         if folder.name == LATEST or not folder.is_dir() or not VERSION.fullmatch(folder.name):
             continue
@@ -59,12 +60,12 @@ def previous_releases(out: Path | None) -> dict[str, dict[str, bytes]]:
         if not sums.is_file():
             raise ReleaseError(f"{folder} has no SHA256SUMS; it is not a release this "
                                "pipeline wrote")
-        release = {"SHA256SUMS": sums.read_bytes()}
+        release: dict[str, Content] = {"SHA256SUMS": sums.read_bytes()}
         for line in sums.read_text(encoding="utf-8").splitlines():
             digest, _, name = line.partition("  ")
             path = folder / name
-            data = path.read_bytes() if path.is_file() else b""
-            if hashlib.sha256(data).hexdigest() != digest:
+            data: Content = hash_file(path) or b""
+            if sha256_of(data) != digest:
                 raise ReleaseError(f"{path} does not match the release's SHA256SUMS; restore "
                                    "it (a release never changes)")
             release[name] = data
@@ -72,9 +73,11 @@ def previous_releases(out: Path | None) -> dict[str, dict[str, bytes]]:
     return found
 
 
-def snapshot(dataset: Dataset, files: Mapping[str, bytes], version: str) -> dict[str, bytes]:
+def snapshot(dataset: Dataset, files: Mapping[str, Content], version: str
+             ) -> dict[str, Content]:
     """The files of one release, relative to its folder, with its own catalog whose download
-    URLs are the release's stable URLs."""
+    URLs are the release's stable URLs. The downloads are those of `files` as they are: a file
+    on disk stays one (its copy in the release is a hard link)."""
     kept = {path: data for path, data in files.items() if path.startswith(_KEPT)}
     root = f"{dataset.iris.base}{RELEASE_DIR}/{version}/"
     graph = catalog.catalog_graph(dataset, kept, root, release=version)
@@ -83,13 +86,16 @@ def snapshot(dataset: Dataset, files: Mapping[str, bytes], version: str) -> dict
     return {**kept, **catalog.rdf_files(graph, "catalog"), "catalog.html": page}
 
 
-def _dump_lines(release: Mapping[str, bytes]) -> set[str]:
-    data = gzip.decompress(release[diff.DUMP_NT.as_posix()])
-    return {line for line in data.decode("utf-8").splitlines() if line}
+def _dump_lines(release: Mapping[str, Content]) -> set[str]:
+    """The lines of the release's N-Triples dump, read a line at a time."""
+    with reading(release[diff.DUMP_NT.as_posix()]) as raw, gzip.GzipFile(fileobj=raw) as f:
+        # Each line split as str.splitlines splits the whole text ("\n" is never part of a
+        # character's UTF-8).
+        return {text for line in f for text in line.decode("utf-8").splitlines() if text}
 
 
-def changes_html(version: str, day: str, release: Mapping[str, bytes],
-                 before: tuple[str, Mapping[str, bytes]] | None) -> bytes:
+def changes_html(version: str, day: str, release: Mapping[str, Content],
+                 before: tuple[str, Mapping[str, Content]] | None) -> bytes:
     """The changelog of a release as a page of the site."""
     new = _dump_lines(release)
     page: dict[str, object] = {"root": "../../", "version": version, "day": day,
@@ -114,8 +120,8 @@ def changes_html(version: str, day: str, release: Mapping[str, bytes],
     return catalog.environment().get_template("changes.html").render(p=page).encode()
 
 
-def changes_page(version: str, day: str, release: Mapping[str, bytes],
-                 before: tuple[str, Mapping[str, bytes]] | None) -> bytes:
+def changes_page(version: str, day: str, release: Mapping[str, Content],
+                 before: tuple[str, Mapping[str, Content]] | None) -> bytes:
     """The changelog of a release, as Markdown, against the release before it."""
     new = _dump_lines(release)
     lines = [f"# mirai-lod {version}", ""]
@@ -140,8 +146,8 @@ def changes_page(version: str, day: str, release: Mapping[str, bytes],
     return ("\n".join(lines)).encode()
 
 
-def release_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                        bytes]:
+def release_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
+                  ) -> dict[str, Content]:
     """release/VERSION/… for every release of the previous publication and for the release
     this build makes (`build --release VERSION`), and release/latest/ for the newest."""
     del report
@@ -162,7 +168,7 @@ def release_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) 
             # The data decides: pages may look different after a change of the templates.
             old = releases[version]
             changed = sorted(p for p in made.keys() | _data(old)
-                             if p in _data(made) | _data(old) and made.get(p) != old.get(p))
+                             if p in _data(made) | _data(old) and _sha(made, p) != _sha(old, p))
             if changed:
                 raise ReleaseError(f"release {version} is already published with other "
                                    f"content ({', '.join(changed[:5])}); a release never "
@@ -172,7 +178,7 @@ def release_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) 
             made["changes.html"] = changes_html(version, day, made, before)
             made["SHA256SUMS"] = checksums(made)
             releases[version] = made
-    out: dict[str, bytes] = {}
+    out: dict[str, Content] = {}
     for name, release in sorted(releases.items()):
         out.update({f"{RELEASE_DIR}/{name}/{path}": data for path, data in release.items()})
     if releases:
@@ -186,7 +192,11 @@ def release_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) 
     return out
 
 
-def _data(release: Mapping[str, bytes]) -> set[str]:
+def _sha(release: Mapping[str, Content], path: str) -> str | None:
+    return sha256_of(release[path]) if path in release else None
+
+
+def _data(release: Mapping[str, Content]) -> set[str]:
     """The files of a release that hold data (not pages): they must never change."""
     return {p for p in release if p.startswith(_KEPT) or p in _CATALOG_DATA}
 
@@ -194,7 +204,7 @@ def _data(release: Mapping[str, bytes]) -> set[str]:
 _CATALOG_DATA = frozenset(f"catalog.{ext}" for ext in ("ttl", "nt", "jsonld", "rdf"))
 
 
-def _index(releases: Mapping[str, Mapping[str, bytes]], newest: str) -> bytes:
+def _index(releases: Mapping[str, Mapping[str, Content]], newest: str) -> bytes:
     lines = ["# Releases", "", f"Latest: [{newest}]({LATEST}/) (a copy of {newest}/).", ""]
     for name in sorted(releases, key=version_key, reverse=True):
         lines.append(f"- [{name}]({name}/): [changes]({name}/{CHANGES}), "

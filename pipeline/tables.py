@@ -15,19 +15,20 @@ resources.
 from __future__ import annotations
 
 import csv
-import io
+import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD
 
 from pipeline.catalog import CATALOG_PREFIXES, meta
 from pipeline.errors import BuildError
-from pipeline.serialize import bcp47_case
+from pipeline.publish import Content, Made, Stream
+from pipeline.serialize import Runs, bcp47_case, subject_runs
 
 _RDF_TYPE = str(RDF.type)
 
@@ -119,28 +120,75 @@ def _datatype(column: Column) -> str | dict[str, str]:
     return {"base": "string", "@id": column.detail}
 
 
-def table(cells: Mapping[str, Mapping[Column, list[str]]], members: Iterable[str]
-          ) -> tuple[list[Column], list[list[str]], set[Column]]:
-    """The columns, the rows (by subject IRI) and the columns holding several values of the
-    class whose resources are `members`; `cells` holds each subject's values (their text) by
-    column."""
-    subjects = sorted(members)
-    rows_cells = [cells[s] for s in subjects]
-    # rdf:type first, then by property and kind, so the table reads like the resource page.
-    columns = sorted({c for by_column in rows_cells for c in by_column},
-                     key=lambda c: (c.prop != _RDF_TYPE, curie(c.prop), c.kind, c.detail))
-    multi = {c for by_column in rows_cells for c, vs in by_column.items() if len(vs) > 1}
-    rows = [[s, *(_cell(by_column.get(c, []), c) for c in columns)]
-            for s, by_column in zip(subjects, rows_cells, strict=True)]
-    return columns, rows, multi
+class _Classes:
+    """What the tables need to know before their rows are made, from one pass over the triples
+    (each once, as in the dumps) instead of a graph lookup per class and per resource: each
+    class's members, with where their triples lie (`triples[start:stop]`), its columns, and
+    those where a member has several values. No value is held: a table's rows are made again
+    from the triples, a resource at a time, as the table is written."""
+
+    def __init__(self, triples: Sequence[ox.Triple]) -> None:
+        self.triples, runs = subject_runs(triples)
+        self.columns = _Columns()
+        self.members: dict[str, Runs] = defaultdict(list)
+        self.shown: dict[str, set[Column]] = defaultdict(set)
+        self.multi: dict[str, set[Column]] = defaultdict(set)
+        untyped = 0
+        first_untyped = ""
+        for run in runs:
+            cells = self.cells(run)
+            classes = cells.get(_TYPE, [])
+            if not classes:
+                untyped += 1
+                first_untyped = min(first_untyped or run[0], run[0])
+            several = [c for c, texts in cells.items() if len(texts) > 1]
+            for column in several:
+                _cell(cells[column], column)  # a value with the separator: refused now
+            for cls in classes:
+                self.members[cls].append(run)
+                self.shown[cls].update(cells)
+                self.multi[cls].update(several)
+        if untyped:
+            raise BuildError(f"{untyped} resource(s) have no class and fit no CSV table, "
+                             f"e.g. {first_untyped}")
+
+    def cells(self, run: tuple[str, int, int]) -> dict[Column, list[str]]:
+        """The values (their text) of the resource of `run` by column."""
+        cells: dict[Column, list[str]] = defaultdict(list)
+        of, triples = self.columns.of, self.triples
+        for i in range(run[1], run[2]):
+            t = triples[i]
+            column, text = of(t.predicate.value, t.object)
+            cells[column].append(text)
+        return cells
+
+    def table(self, cls: str) -> tuple[list[Column], set[Column]]:
+        """The columns of the table of `cls`, and those holding several values."""
+        # rdf:type first, then by property and kind, so the table reads like the resource page.
+        columns = sorted(self.shown[cls], key=lambda c: (c.prop != _RDF_TYPE, curie(c.prop),
+                                                          c.kind, c.detail))
+        return columns, self.multi[cls]
+
+    def write(self, cls: str, columns: list[Column], out: BinaryIO) -> None:
+        """The table of `cls` (one row per member, by IRI), into `out` a row at a time."""
+        writer = csv.writer(_Utf8(out), lineterminator="\r\n")
+        writer.writerow(["id", *(_title(c) for c in columns)])
+        for run in sorted(self.members[cls]):
+            cells = self.cells(run)
+            writer.writerow([run[0], *(_cell(cells.get(c, []), c) for c in columns)])
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+_TYPE = Column(_RDF_TYPE, "iri", "")
+
+
+class _Utf8:
+    """A text file that writes into a binary one, in UTF-8: what csv.writer writes a row to."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(text.encode("utf-8"))
 
 
 def _metadata(name: str, cls: str, columns: list[Column], multi: set[Column],
@@ -178,35 +226,20 @@ def _metadata(name: str, cls: str, columns: list[Column], multi: set[Column],
     }
 
 
-def csv_files(dataset: Dataset, report: Report, files: Mapping[str, bytes]) -> dict[str,
-                                                                                    bytes]:
-    """download/csv/<class>.csv and <class>.csv-metadata.json for every class in the data."""
+def csv_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
+              ) -> dict[str, Made]:
+    """download/csv/<class>.csv and <class>.csv-metadata.json for every class in the data; the
+    tables are written as their rows are made."""
     del report, files
     stated = meta(dataset)
-    out: dict[str, bytes] = {}
+    out: dict[str, Made] = {}
     taken: set[str] = set()
-    # One pass over the triples (each once, as in the dumps) instead of a graph lookup per
-    # class and per resource.
-    cells: dict[str, dict[Column, list[str]]] = defaultdict(lambda: defaultdict(list))
-    members: dict[str, set[str]] = defaultdict(set)
-    columns = _Columns()
-    for t in dataset.ox_triples:
-        s, p, o = t.subject, t.predicate.value, t.object
-        if not isinstance(s, ox.NamedNode):
-            raise BuildError(f"blank nodes cannot go into a CSV table: {s}")
-        column, text = columns.of(p, o)
-        cells[s.value][column].append(text)
-        if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-            members[o.value].add(s.value)
-    untyped = set(cells) - {s for typed in members.values() for s in typed}
-    if untyped:
-        raise BuildError(f"{len(untyped)} resource(s) have no class and fit no CSV table, "
-                         f"e.g. {min(untyped)}")
-    for cls in sorted(members):
+    classes = _Classes(dataset.ox_triples)
+    for cls in sorted(classes.members):
         name = table_name(cls, taken)
         taken.add(name)
-        shown, rows, multi = table(cells, members[cls])
-        out[f"{CSV_DIR}/{name}.csv"] = _csv(["id", *(_title(c) for c in shown)], rows)
+        shown, multi = classes.table(cls)
+        out[f"{CSV_DIR}/{name}.csv"] = Stream(functools.partial(classes.write, cls, shown))
         metadata = _metadata(name, cls, shown, multi, stated.license, stated.attribution_ja)
         out[f"{CSV_DIR}/{name}.csv-metadata.json"] = (
             json.dumps(metadata, ensure_ascii=False, indent=1) + "\n").encode()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,13 +18,13 @@ from pyld import jsonld
 from pyshacl import validate
 from rdflib import BNode, Graph
 
-from pipeline import site, timeline
+from pipeline import serialize, site, timeline
 from pipeline.build import DUMP, ValidationFailed, assemble, build, check, render_files
 from pipeline.errors import BuildError
 from pipeline.parallel import can_fork
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
-from pipeline.rdf import DEFAULT_BASE
-from pipeline.serialize import to_oxigraph
+from pipeline.rdf import DEFAULT_BASE, PREFIXES
+from pipeline.serialize import gzipped, load_context, ntriples, to_oxigraph, turtle
 
 BASE = Path(__file__).parent / "cases" / "base"
 
@@ -340,3 +342,47 @@ def test_invalid_data_is_reported_even_when_an_early_output_fails_on_it(
     outputs[1] = broken  # made while validation runs
     monkeypatch.setattr(build_module, "OUTPUTS", tuple(outputs))
     findings_win(out, tmp_path, "a column the shapes require")
+
+
+def test_dumps_on_disk_are_the_bytes_the_serializers_make_whole(out: Path) -> None:
+    """The dumps go to disk a chunk at a time as they are made; they are the bytes made in
+    memory at once, the JSON-LD the bytes of rdflib's converter."""
+    dataset = assemble(BASE, DEFAULT_BASE)
+    triples = dataset.ox_triples
+    assert (out / f"{DUMP}.ttl").read_bytes() == turtle(triples, PREFIXES)
+    assert (out / f"{DUMP}.nt.gz").read_bytes() == gzipped(ntriples(triples))
+    context = load_context(ONTOLOGY_DIR / "context.jsonld")
+    assert (out / f"{DUMP}.jsonld").read_bytes() == serialize.jsonld(dataset.triples, context)
+
+
+def test_sha256sum_checks_the_publication(out: Path) -> None:
+    if shutil.which("sha256sum") is None:
+        pytest.skip("no sha256sum")
+    subprocess.run(["sha256sum", "--check", "--quiet", "--strict", "SHA256SUMS"], cwd=out,
+                   check=True)
+
+
+def test_unchanged_dumps_and_tables_are_links_to_the_previous_ones(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "build"
+    shutil.copytree(BASE, src)
+    build(src, out, DEFAULT_BASE)
+    big = [f"{DUMP}.ttl", f"{DUMP}.nt.gz", f"{DUMP}.jsonld", "download/csv/award.csv",
+           "download/csv/municipality.csv"]
+    first = {name: (out / name).stat().st_ino for name in big}
+    kept = {name: tmp_path / f"kept-{i}" for i, name in enumerate(big)}
+    for name, path in kept.items():
+        os.link(out / name, path)
+        path.chmod(0o444)
+    build(src, out, DEFAULT_BASE, keep=False)
+    assert {name: (out / name).stat().st_ino for name in big} == first
+    awards = src / "awards.yaml"
+    awards.write_text(awards.read_text().replace("awarded_thousand_yen: 18500",
+                                                 "awarded_thousand_yen: 18400"))
+    before = {name: path.read_bytes() for name, path in kept.items()}
+    build(src, out, DEFAULT_BASE)
+    changed = {name for name in big if (out / name).stat().st_ino != first[name]}
+    assert changed == {f"{DUMP}.ttl", f"{DUMP}.nt.gz", f"{DUMP}.jsonld",
+                       "download/csv/award.csv"}
+    # The previous files were only read.
+    assert {name: path.read_bytes() for name, path in kept.items()} == before
+    assert b'"18400000"' in gzip.decompress((out / f"{DUMP}.nt.gz").read_bytes())

@@ -147,3 +147,34 @@ def test_shipped_tables_round_trip(tmp_path: Path) -> None:
         got |= csv2rdf(metadata)
     assert len(expected) > 20000
     assert got ^ expected == set()
+
+
+def test_a_table_is_written_a_row_at_a_time_from_the_triples() -> None:
+    """Rows by IRI, whatever the order of the triples; several values in one cell, sorted; a
+    value with the separator refused before any table is written; a resource without a class
+    refused."""
+    ex, label = "https://example.org/", "http://www.w3.org/2000/01/rdf-schema#label"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def triple(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
+        return ox.Triple(ox.NamedNode(ex + s), ox.NamedNode(p), o)
+
+    thing = ox.NamedNode(ex + "Thing")
+    triples = [triple("b", rdf_type, thing), triple("a1", label, ox.Literal("甲", language="ja")),
+               triple("a", rdf_type, thing), triple("a1", rdf_type, thing),
+               triple("a", label, ox.Literal("乙", language="ja")),
+               triple("a", label, ox.Literal("丙", language="ja"))]
+    classes = tables._Classes(triples)
+    columns, multi = classes.table(ex + "Thing")
+    assert [tables._title(c) for c in columns] == ["rdf:type", "rdfs:label@ja"]
+    assert [tables._title(c) for c in multi] == ["rdfs:label@ja"]
+    out = io.BytesIO()
+    classes.write(ex + "Thing", columns, out)
+    assert out.getvalue().decode("utf-8").split("\r\n") == [
+        "id,rdf:type,rdfs:label@ja", f"{ex}a,{ex}Thing,丙 | 乙", f"{ex}a1,{ex}Thing,甲",
+        f"{ex}b,{ex}Thing,", ""]
+    with pytest.raises(BuildError, match="contains '\\|'"):
+        tables._Classes([*triples, triple("b", label, ox.Literal("丁 | 戊", language="ja")),
+                         triple("b", label, ox.Literal("己", language="ja"))])
+    with pytest.raises(BuildError, match=f"1 resource\\(s\\) have no class .* e.g. {ex}c"):
+        tables._Classes([*triples, triple("c", label, ox.Literal("庚"))])

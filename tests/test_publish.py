@@ -1,17 +1,33 @@
 """Publishing over a previous publication: unchanged files are carried over as hard links,
-changed ones are written anew, and the previous files are never written to."""
+changed ones are written anew, and the previous files are never written to; a file too big to
+hold is written a chunk at a time, with its size and SHA-256."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from pipeline.errors import BuildError
 from pipeline.parallel import Forked
-from pipeline.publish import MARKER, Stage, publish
+from pipeline.publish import (
+    CHUNK,
+    MARKER,
+    Stage,
+    Stream,
+    Written,
+    checksums,
+    held,
+    publish,
+    sha256_of,
+    size_of,
+    sums_file,
+)
 
 FILES = {"index.html": b"<p>home</p>", "a/b.ttl": b"<x> <y> <z> .\n", "a/c.txt": b"same size"}
 
@@ -117,3 +133,141 @@ def test_a_detached_stage_that_fails_removes_itself_at_once(tmp_path: Path) -> N
         stage.write({"other.txt": b"never published"})
         raise RuntimeError
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+
+
+def chunks(*parts: bytes) -> Callable[[BinaryIO], None]:
+    """A file made by writing `parts` one after another (and flushing once)."""
+    def write(out: BinaryIO) -> None:
+        for part in parts:
+            out.write(part)
+        out.flush()
+    return write
+
+
+BIG = bytes(range(256)) * (3 * CHUNK // 256 + 7)  # several chunks and a part of one
+
+
+def test_a_streamed_file_is_described_by_its_size_and_sha256(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    with Stage(out) as stage:
+        written = stage.stream("d/big.bin", chunks(b"head", BIG, b"", b"tail"))
+        small = stage.stream("small.txt", chunks(b"x"))
+        empty = stage.stream("empty", chunks())
+        assert written.path == f"{stage.path}/d/big.bin"
+        digests = stage.write({"d/big.bin": written, "small.txt": small, "empty": empty})
+        sums = sums_file(digests)
+        stage.write({"SHA256SUMS": sums})
+        sizes = dict(stage.sizes)
+        stage.commit()
+    data = b"head" + BIG + b"tail"
+    assert (out / "d/big.bin").read_bytes() == data
+    assert (written.size, written.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert (small.size, empty.size) == (1, 0)
+    assert sizes == {"d/big.bin": len(data), "small.txt": 1, "empty": 0,
+                     "SHA256SUMS": len(sums)}
+    # What `sha256sum -c` checks.
+    for line in (out / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+
+
+def test_an_unchanged_streamed_file_is_a_link_to_the_previous_one(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    files = {"same": b"a" + BIG, "longer": BIG, "shorter": BIG, "last byte": BIG,
+             "first byte": BIG}
+    with Stage(out) as stage:
+        for name, data in files.items():
+            stage.stream(name, chunks(data))
+        stage.commit()
+    before = {name: inode(out / name) for name in files}
+    with Stage(out) as stage:
+        stage.stream("same", chunks(b"a", BIG[:CHUNK - 1], BIG[CHUNK - 1:]))  # other chunks
+        stage.stream("longer", chunks(BIG, b"!"))
+        stage.stream("shorter", chunks(BIG[:-1]))
+        stage.stream("last byte", chunks(BIG[:-1], b"!"))
+        stage.stream("first byte", chunks(b"!", BIG[1:]))
+        stage.commit()
+    assert inode(out / "same") == before["same"]
+    assert (out / "same").read_bytes() == files["same"]
+    for name in ("longer", "shorter", "last byte", "first byte"):
+        assert inode(out / name) != before[name], name
+    assert (out / "longer").read_bytes() == BIG + b"!"
+    assert (out / "shorter").read_bytes() == BIG[:-1]
+    assert (out / "last byte").read_bytes() == BIG[:-1] + b"!"
+    assert sorted(p.name for p in out.iterdir()) == sorted([*files, MARKER])
+
+
+def test_a_streamed_file_follows_no_symbolic_link_of_the_previous_build(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(out, {"a.txt": b"outside"})
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"outside")
+    (out / "a.txt").unlink()
+    (out / "a.txt").symlink_to(outside)
+    with Stage(out) as stage:
+        stage.stream("a.txt", chunks(b"outside"))
+        stage.commit()
+    assert not (out / "a.txt").is_symlink()
+    assert inode(out / "a.txt") != inode(outside)
+
+
+def test_a_streamed_name_is_checked_and_written_once(tmp_path: Path) -> None:
+    with Stage(tmp_path / "build") as stage:
+        with pytest.raises(BuildError, match="outside the build"):
+            stage.stream("../escape", chunks(b"x"))
+        stage.stream("a", chunks(b"x"))
+        with pytest.raises(BuildError, match="a is written twice"):
+            stage.stream("a", chunks(b"y"))
+        with pytest.raises(BuildError, match="a is written twice"):
+            stage.write({"a": b"z"})
+    assert not (tmp_path / "escape").exists()
+
+
+def test_a_failed_stream_leaves_the_publication_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(out, {"a.bin": BIG})
+    before = inode(out / "a.bin")
+
+    def failing(f: BinaryIO) -> None:
+        f.write(BIG[:CHUNK + 1])
+        raise RuntimeError("made halfway")
+
+    with pytest.raises(RuntimeError, match="halfway"), Stage(out) as stage:
+        stage.stream("a.bin", failing)
+    assert (out / "a.bin").read_bytes() == BIG
+    assert inode(out / "a.bin") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]
+
+
+def test_a_written_file_under_another_name_is_a_link_or_a_checked_copy(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    publish(out, {"old/kept.bin": BIG})
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_bytes(BIG)
+    linked_to = tmp_path / "linked.bin"
+    linked_to.symlink_to(elsewhere)
+    sha = hashlib.sha256(BIG).hexdigest()
+    with Stage(out) as stage:
+        dump = stage.stream("dump.bin", chunks(BIG))
+        kept = Written(str(out / "old/kept.bin"), len(BIG), sha)
+        digests = stage.write({"copy/dump.bin": dump, "old/kept.bin": kept,
+                               "copy/kept.bin": kept,
+                               "copy/through-link.bin": Written(str(linked_to), len(BIG), sha)})
+        assert digests == dict.fromkeys(digests, sha)
+        with pytest.raises(BuildError, match="changed while it was copied"):
+            stage.write({"wrong.bin": Written(str(linked_to), len(BIG), "0" * 64)})
+        stage.commit()
+    assert inode(out / "copy/dump.bin") == inode(out / "dump.bin")
+    assert inode(out / "copy/kept.bin") == inode(out / "old/kept.bin")
+    # A symbolic link is copied, never linked.
+    assert not (out / "copy/through-link.bin").is_symlink()
+    assert inode(out / "copy/through-link.bin") != inode(elsewhere)
+    assert (out / "copy/through-link.bin").read_bytes() == BIG
+
+
+def test_what_outputs_see_of_a_file() -> None:
+    data = b"some bytes"
+    sha = hashlib.sha256(data).hexdigest()
+    assert (size_of(data), sha256_of(data), held(data)) == (len(data), sha, data)
+    assert held(Stream(chunks(b"some ", b"bytes"))) == data
+    assert checksums({"a": data}) == sums_file({"a": sha})

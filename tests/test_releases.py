@@ -128,6 +128,28 @@ def test_a_plain_build_carries_the_releases(two_releases: tuple[Path, Path],
     assert files_of(out / "release") == before
 
 
+def test_a_release_holds_links_to_the_downloads_not_copies(tmp_path: Path) -> None:
+    """The downloads of a new release are hard links to the publication's own; a release
+    carried over is linked from the previous publication."""
+    src, out = source_tree(tmp_path / "src"), tmp_path / "build"
+    build(src, out, DEFAULT_BASE, release="1.0.0")
+    names = [f"download/{name}" for name in ("mirai-lod.ttl", "mirai-lod.nt.gz",
+                                             "mirai-lod.jsonld", "csv/award.csv")]
+    for name in names:
+        inode = (out / name).stat().st_ino
+        assert (out / "release" / "1.0.0" / name).stat().st_ino == inode, name
+        assert (out / "release" / "latest" / name).stat().st_ino == inode, name
+    released = {p: p.stat().st_ino for p in (out / "release" / "1.0.0").rglob("*")
+                if p.is_file()}
+    set_version(src, "1.1.0", "2026-03-01")
+    lower_award(src)
+    build(src, out, DEFAULT_BASE, release="1.1.0")
+    # Every file of release/1.0.0/ is the previous publication's, linked.
+    assert {p: p.stat().st_ino for p in released} == released
+    assert (out / "release" / "1.1.0" / names[0]).stat().st_ino == (out / names[0]).stat(
+        ).st_ino != released[out / "release" / "1.0.0" / names[0]]
+
+
 def test_same_version_same_content_is_accepted(two_releases: tuple[Path, Path]) -> None:
     src, out = two_releases
     before = files_of(out / "release")

@@ -1,30 +1,47 @@
 """RDF in and out on pyoxigraph terms, checked against rdflib: the JSON-LD dump's compaction
 gives the bytes rdflib's converter gives and refuses what it does not implement; the shapes and
-the ontology read into the graph rdflib's parser makes."""
+the ontology read into the graph rdflib's parser makes; the dumps written a chunk at a time are
+the bytes made whole."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from pipeline.build import assemble
+from pipeline.build import Dataset, assemble
 from pipeline.paths import ONTOLOGY_DIR
-from pipeline.rdf import DEFAULT_BASE, Triple
+from pipeline.rdf import DEFAULT_BASE, PREFIXES, Triple
 from pipeline.serialize import (
     Unsupported,
     bcp47_case,
     compact,
+    gzipped,
     jsonld,
     load_context,
+    ntriples,
+    subject_runs,
     to_oxigraph,
+    turtle,
+    write_compact,
+    write_gzipped,
+    write_ntriples,
+    write_turtle,
 )
 from pipeline.synth import synthesize
 from pipeline.validate import load_graph
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 ROOT = Path(__file__).parents[1]
 CONTEXT = load_context(ONTOLOGY_DIR / "context.jsonld")
@@ -141,3 +158,86 @@ e:a e:t "plain", "typed"^^e:T, "1e3"^^<http://www.w3.org/2001/XMLSchema#double> 
     assert isomorphic(fast, slow)
     assert _literals(fast) == _literals(slow)
     assert dict(fast.namespaces()) == dict(slow.namespaces())
+
+
+class Chunks(io.RawIOBase):
+    """A binary file that keeps each write and counts flushes, to see what a writer hands it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+        self.flushes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        self.parts.append(bytes(data))
+        return len(self.parts[-1])
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+
+def written(write: Callable[[BinaryIO], None]) -> bytes:
+    f = Chunks()
+    write(cast(BinaryIO, f))
+    return b"".join(f.parts)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return assemble(ROOT / "source", DEFAULT_BASE)
+
+
+def test_dumps_written_in_chunks_are_the_bytes_made_whole(shipped: Dataset) -> None:
+    triples = shipped.ox_triples
+    ttl = written(lambda f: write_turtle(triples, PREFIXES, f))
+    assert ttl == turtle(triples, PREFIXES)
+    nt = ntriples(triples)
+    assert written(lambda f: write_ntriples(triples, f)) == nt
+    gz = written(lambda f: write_gzipped(lambda g: write_ntriples(triples, g), f))
+    assert gz == gzipped(nt)
+    assert gzip.decompress(gz) == nt
+    # The JSON-LD written a node at a time is what rdflib's converter makes of the whole.
+    jld = written(lambda f: write_compact(triples, CONTEXT, f))
+    assert jld == jsonld(shipped.triples, CONTEXT)
+    assert jld == compact(triples, CONTEXT)
+
+
+def test_the_gzip_header_is_the_same_on_every_build() -> None:
+    """mtime 0, no file name, deflate at level 6: the bytes of no clock and no path, however
+    the data comes and whatever the writer flushes."""
+    data = b"<a> <b> <c> .\n" * 100_000
+
+    def in_pieces(f: BinaryIO) -> None:
+        for i in range(0, len(data), 777):
+            f.write(data[i:i + 777])
+            f.flush()
+
+    made = written(lambda f: write_gzipped(in_pieces, f))
+    assert made == gzipped(data)
+    assert made[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no FNAME, MTIME 0
+    assert zlib.decompress(made[10:-8], -zlib.MAX_WBITS) == data
+    reference = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    assert made[10:-8] == reference.compress(data) + reference.flush()
+
+
+def test_compact_writes_a_node_at_a_time_in_the_order_of_the_whole() -> None:
+    """Subjects whose IRIs sort otherwise than their N-Triples text ("a1" before "a" there),
+    triples of one subject apart (a sorted copy is made), and nothing at all."""
+    given: list[Triple] = [(URIRef(EX + s), URIRef(EX + "p"), Literal(v)) for s, v in (
+        ("a", "1"), ("a-b", "2"), ("a1", "3"), ("a", "4"), ("b", "5"))]
+    ordered = to_oxigraph(given)
+    _, runs = subject_runs(ordered)
+    assert [s.removeprefix(EX) for s, _, _ in runs] == ["a-b", "a1", "a", "b"]
+    assert runs[-1][2] == len(ordered)
+    whole = jsonld(given, CONTEXT)
+    assert compact(ordered, CONTEXT) == whole
+    apart = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o)) for s, p, o in given]
+    assert compact(apart, CONTEXT) == whole  # not grouped by subject: sorted first
+    lines = whole.decode().splitlines()
+    graph = lines[lines.index('"@graph": [') + 1:-1]
+    assert [json.loads(line.rstrip(","))["id"] for line in graph] == [
+        EX + s for s in ("a", "a-b", "a1", "b")]
+    assert compact([], CONTEXT) == jsonld([], CONTEXT)

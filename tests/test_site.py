@@ -20,6 +20,7 @@ from rdflib import RDFS, Graph, Literal, URIRef
 
 from pipeline import site
 from pipeline.build import OUTPUTS, Dataset, assemble, check, render_files
+from pipeline.publish import held
 from pipeline.rdf import DEFAULT_BASE
 from pipeline.serialize import to_oxigraph
 from pipeline.validate import Report
@@ -46,7 +47,7 @@ def make(source: Path, base: str = DEFAULT_BASE) -> Built:
     files: dict[str, bytes] = {}
     mine: frozenset[str] = frozenset()
     for output in OUTPUTS:
-        added = output(dataset, report, files)
+        added = {name: held(data) for name, data in output(dataset, report, files).items()}
         if output is site.site_files:
             mine = frozenset(added)
         files.update(added)
