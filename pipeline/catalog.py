@@ -402,7 +402,7 @@ def void_graph(dataset: Dataset, files: Mapping[str, Content]) -> Graph:
         g.add((ds, VOID.propertyPartition, part))
         g.add((part, VOID.property, prop))
         _count(g, part, VOID.triples, triples)
-        _count(g, part, VOID.distinctSubjects, len(subjects))
+        _count(g, part, VOID.distinctSubjects, subjects)
         _count(g, part, VOID.distinctObjects, len(objects))
     for triple in linksets(dataset):
         g.add(triple)
@@ -412,7 +412,9 @@ def void_graph(dataset: Dataset, files: Mapping[str, Content]) -> Graph:
 class _Statistics:
     """What VoID counts, gathered in one pass over the triples (each once, as the dumps hold
     them), without a graph lookup per class and per property. Resources are keyed by IRI;
-    distinct objects are counted as terms."""
+    distinct objects are counted as terms. The triples come grouped by subject (sorted, as
+    to_oxigraph gives them): a property's distinct subjects are then counted as they change,
+    not kept in a set of their own (at 10M triples, a set entry and a str for every triple)."""
 
     def __init__(self, triples: Iterable[ox.Triple], base: str) -> None:
         self.triples = 0
@@ -421,25 +423,36 @@ class _Statistics:
         self.per_subject: dict[str, int] = defaultdict(int)
         self.members: dict[URIRef, set[URIRef]] = defaultdict(set)
         # property → (triples, distinct subjects, distinct objects)
-        self.per_property: dict[URIRef, tuple[int, set[str], set[object]]] = {}
-        per_property: dict[str, tuple[int, set[str], set[object]]] = {}
+        self.per_property: dict[URIRef, tuple[int, int, set[object]]] = {}
+        # property → [triples, distinct subjects, distinct objects, the last subject]
+        per_property: dict[str, list[Any]] = {}
+        last = ""
         for t in triples:
             s, p, o = t.subject, t.predicate.value, t.object
             if not isinstance(s, ox.NamedNode):
                 raise TypeError(f"blank nodes are not published: {s}")
             subject = s.value
+            if subject != last:
+                if subject in self.per_subject:
+                    raise ValueError(f"the triples of {subject} are not together")
+                last = subject
             self.triples += 1
-            self.per_subject[subject] += 1
+            self.per_subject[last] += 1
             self.objects.add(o)
             if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-                self.members[URIRef(o.value)].add(URIRef(subject))
-                if subject.startswith(base):
-                    self.entities.add(subject)
-            count, subjects, objects = per_property.get(p) or (0, set(), set())
-            subjects.add(subject)
-            objects.add(o)
-            per_property[p] = (count + 1, subjects, objects)
-        self.per_property = {URIRef(p): counts for p, counts in per_property.items()}
+                self.members[URIRef(o.value)].add(URIRef(last))
+                if last.startswith(base):
+                    self.entities.add(last)
+            counts = per_property.get(p)
+            if counts is None:
+                counts = per_property[p] = [0, 0, set(), None]
+            counts[0] += 1
+            if counts[3] is not last:
+                counts[1] += 1
+                counts[3] = last
+            counts[2].add(o)
+        self.per_property = {URIRef(p): (n, subjects, objects)
+                             for p, (n, subjects, objects, _) in per_property.items()}
 
 
 def _count(g: Graph, s: URIRef, p: URIRef, n: int) -> None:
