@@ -12,7 +12,6 @@ and tests/test_shacl_core.py check that the results are exactly pySHACL's on eve
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -157,16 +156,9 @@ def _from_ox(term: object) -> Node:
     raise TypeError(term)
 
 
-# Above this many triples the SPARQL-based constraints' store is on disk: in memory it was the
-# largest part of the build's peak at ten million triples (about 3 GB), but on disk at a million
-# the constraints took 38 s instead of 11 s.
-ON_DISK = 2_000_000
-
-
-def _store(directory: str | None, graphs: Iterable[Iterable[tuple[Node, Node, Node]]],
+def _store(graphs: Iterable[Iterable[tuple[Node, Node, Node]]],
            ox_triples: Iterable[ox.Triple] = ()) -> ox.Store:
-    """The graphs and triples in one default graph: in memory, or on disk in `directory`."""
-    store = ox.Store(directory)
+    store = ox.Store()
     store.bulk_extend(
         ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
         for graph in graphs for s, p, o in graph)
@@ -223,26 +215,17 @@ def _name(shapes: Graph, constraint: Node, shape: Node) -> str:
     return "(unnamed constraint)"
 
 
-def _sparql_findings(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
+def _sparql_findings(data: Iterable[tuple[Node, Node, Node]], shapes: Graph,
                      ontology: Graph, ox_data: Iterable[ox.Triple] | None = None
                      ) -> Iterator[Finding]:
     links = sorted(shapes.subject_objects(SH.sparql), key=lambda so: (str(so[0]), str(so[1])))
     if not links:
         return
     # The data as pyoxigraph terms where the caller has them: converting costs more than the
-    # queries. A large dataset's store is on disk, in a directory of its own (see ON_DISK).
-    size = len(ox_data if isinstance(ox_data, Collection) else data)
-    with tempfile.TemporaryDirectory(prefix="mirai-lod-constraints-") as directory:
-        where = directory if size > ON_DISK else None
-        with timeline.span("store for the SPARQL-based constraints"):
-            store = (_store(where, (ontology,), ox_data) if ox_data is not None
-                     else _store(where, (data, ontology)))
-        yield from _constraint_findings(store, shapes, links)
-        del store  # closed before its directory goes
-
-
-def _constraint_findings(store: ox.Store, shapes: Graph, links: list[tuple[Node, Node]]
-                         ) -> Iterator[Finding]:
+    # queries.
+    with timeline.span("store for the SPARQL-based constraints"):
+        store = (_store((ontology,), ox_data) if ox_data is not None
+                 else _store((data, ontology)))
     for shape, constraint in links:
         if (constraint, SH.deactivated, Literal(True)) in shapes or (
                 shape, SH.deactivated, Literal(True)) in shapes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -69,33 +68,6 @@ def test_same_results_as_pyshacl_on_shape_cases(case: test_shapes.Case, shapes: 
     assert keys(validate(graph, shapes, ontology)) == expected
 
 
-def test_same_results_with_the_constraints_store_on_disk(
-        shapes: Graph, ontology: Graph, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from pipeline import shacl
-
-    monkeypatch.setattr(shacl, "ON_DISK", 0)  # as a dataset above the size does
-    # The store is made in the process the constraints run in: it notes where in a file.
-    log = tmp_path / "stores"
-    store = shacl._store
-
-    def noted(where: str | None, *rest: Any) -> Any:
-        with log.open("a") as f:
-            f.write(f"{where}\n")
-        return store(where, *rest)
-
-    monkeypatch.setattr(shacl, "_store", noted)
-    found = 0
-    for case in test_shapes.CASES:
-        graph = test_shapes._changed(case)
-        expected = keys(run_pyshacl(graph, shapes, ontology))
-        assert keys(validate(graph, shapes, ontology)) == expected, case.name
-        found += len(expected)
-    made = log.read_text().splitlines()
-    assert found > 0 and len(made) == len(test_shapes.CASES)
-    assert all(where.startswith("/") for where in made)  # a directory, not None
-    assert not any(Path(where).exists() for where in made)  # removed when done
-
-
 @pytest.mark.parametrize(
     ("query", "once"),
     [
@@ -119,9 +91,8 @@ def test_when_one_evaluation_is_equivalent(query: str, once: bool) -> None:
     assert once_is_equivalent(query) is once
 
 
-@pytest.mark.parametrize("where", ["disk", ""], ids=["on disk", "in memory"])
 def test_the_store_for_sparql_constraints_is_loaded_in_chunks(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str) -> None:
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import pyoxigraph as ox
 
     from pipeline import shacl
@@ -130,6 +101,6 @@ def test_the_store_for_sparql_constraints_is_loaded_in_chunks(
     dataset = assemble(Path(__file__).parent / "cases" / "base", DEFAULT_BASE)
     monkeypatch.setattr(store_module, "_LOAD_CHUNK", 7)
     assert len(dataset.ox_triples) % 7 != 0
-    store = shacl._store(str(tmp_path) if where else None, (), iter(dataset.ox_triples))
+    store = shacl._store((), iter(dataset.ox_triples))
     assert sorted((ox.Triple(q.subject, q.predicate, q.object) for q in store),
                   key=str) == dataset.ox_triples
