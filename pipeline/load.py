@@ -96,7 +96,8 @@ class Source:
 
     def only(self, kinds: Iterable[str]) -> Source:
         """The records of these kinds alone (the others are not read by what follows)."""
-        return Source(self.root, {k: v for k, v in self.records.items() if k in set(kinds)})
+        keep = set(kinds)
+        return Source(self.root, {k: v for k, v in self.records.items() if k in keep})
 
 
 def _loc(path: Path, mark: Any) -> Location:
