@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from fractions import Fraction
 from pathlib import Path
+from random import Random
+from typing import Any
 
 import pytest
 
@@ -227,3 +229,59 @@ def test_control_character(src: Path) -> None:
     assert only_error(src) == (f"{path}:1:1: error: invalid YAML: unacceptable character #x0001:"
                                f' control characters are not allowed\n  in "<unicode string>", '
                                f"position {offset}")
+
+
+# A file whose top level is a list is read a part at a time by libyaml's composer (_in_parts),
+# and otherwise, or where a part does not read, by compose. Both must give the same records and
+# errors, with the same places; the variants below cut, quote and nest across part boundaries.
+
+SNIPPETS = [
+    "- id: extra", "-", "- ", "-x", "---", "...", "# - id: commented", "", "  - nested",
+    "- [open", "]", "- {a: 1,", "  b: 2}", '- "two', 'lines"', "- 'two", "lines'", "- |",
+    "  block text", "- >-", "- id: &anchor a", "- id: *anchor", "key: value", "- - inner",
+    "%YAML 1.1", "--- !!seq", "  title: R&D *", "- id: x\r", "  title: \u2028", "  title: \"a",
+    "- id: \"b", "\ttab", "- id: kaga-new", "  title: 'quoted: - text'", "- ? complex",
+    "  : value",
+]
+
+
+def _read(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    with monkeypatch.context() as patch:
+        if not fast:
+            patch.setattr(load_module, "_C_COMPOSER", None)
+        records, errors = load_file(path, KIND_BY_FILE["awards.yaml"], path.parent)
+    return ([(r.kind, r.key, r.location, dict(r.values), dict(r.locations)) for r in records],
+            [e.format() for e in errors])
+
+
+def test_read_in_parts_as_composed(src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load_module, "_ITEMS_PER_PART", 3)  # many part boundaries
+    path = src / "awards.yaml"
+    base = path.read_text(encoding="utf-8").splitlines()
+    base = ["# awards", *base, *(line.replace("kaga-", f"k{i}-") for i in range(4)
+                                 for line in base)]
+    random = Random(6)
+    took_parts = 0
+    real = load_module._in_parts
+
+    def counted(reader: Any, data: bytes) -> Any:
+        nonlocal took_parts
+        out = real(reader, data)
+        took_parts += out is not None
+        return out
+
+    monkeypatch.setattr(load_module, "_in_parts", counted)
+    for _ in range(1500):
+        lines = list(base)
+        for _ in range(random.randint(1, 3)):
+            at = random.randrange(len(lines) + 1)
+            if random.random() < 0.6:
+                lines.insert(at, random.choice(SNIPPETS))
+            elif lines and at < len(lines):
+                line = lines[at]
+                cut = random.randrange(len(line) + 1)
+                lines[at] = line[:cut] + random.choice("\"'[]{}&*#:-\r ") + line[cut:]
+        path.write_bytes("\n".join(lines).encode() + random.choice([b"\n", b""]))
+        assert _read(path, True, monkeypatch) == _read(path, False, monkeypatch), "\n".join(lines)
+    # The variants exercise both ways of reading (each is counted twice: fast and not).
+    assert 300 < took_parts < 1200
