@@ -3,17 +3,19 @@ with --against, for the pipeline of another commit, on the same tree in the same
 (bench/load.py is the load test of `mirai-lod serve`, not this.)
 
     python -m pipeline synth --awards 65000 --out /tmp/src
-    python bench/load_source.py --source /tmp/src [--runs 3] [--against REV]
+    python bench/load_source.py --source /tmp/src [--runs 3] [--against REV] [--no-collector]
 
 Each measurement is a fresh process, so its peak is the load's own: one run for the seconds and
 the process's peak resident size (getrusage; the interpreter and imports are counted, and shown
 apart as "before"), one run under tracemalloc for the peak of Python's allocations. Figures are
-medians of --runs runs; the runs of both pipelines alternate.
+medians of --runs runs; the runs of both pipelines alternate. With --no-collector the cyclic
+garbage collector is off while reading, as it is when `mirai-lod build` reads (build.long_lived).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -30,10 +32,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(source: Path, trace: bool) -> dict[str, Any]:
+def measure(source: Path, trace: bool, collector: bool) -> dict[str, Any]:
     """One load of `source` in this process."""
     from pipeline.load import load  # imported before the clock starts and the peaks are taken
 
+    if not collector:
+        gc.disable()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if trace:
         tracemalloc.start()
@@ -51,10 +55,12 @@ def measure(source: Path, trace: bool) -> dict[str, Any]:
     return result
 
 
-def child(pipeline_root: Path, source: Path, trace: bool) -> dict[str, Any]:
+def child(pipeline_root: Path, source: Path, trace: bool, collector: bool) -> dict[str, Any]:
     args = [sys.executable, str(Path(__file__).resolve()), "--one", str(source)]
     if trace:
         args.append("--trace")
+    if not collector:
+        args.append("--no-collector")
     env = {**os.environ, "PYTHONPATH": str(pipeline_root)}
     done = subprocess.run(args, env=env, cwd=pipeline_root, check=True, capture_output=True,
                           text=True)
@@ -79,9 +85,11 @@ def main() -> None:
     parser.add_argument("--against", metavar="REV", help="also measure this commit's pipeline")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-collector", action="store_true",
+                        help="read with the cyclic garbage collector off, as the build does")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.trace)))
+        print(json.dumps(measure(args.one, args.trace, not args.no_collector)))
         return
     if args.source is None:
         parser.error("--source is required")
@@ -93,7 +101,9 @@ def main() -> None:
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
         for _ in range(args.runs):
             for name, root in roots.items():
-                runs[name].append({**child(root, source, False), **child(root, source, True)})
+                collector = not args.no_collector
+                runs[name].append({**child(root, source, False, collector),
+                                   **child(root, source, True, collector)})
     figures = {}
     for name, results in runs.items():
         if len({r["records"] for r in results}) != 1:
@@ -113,7 +123,8 @@ def main() -> None:
         print(f"this checkout / {args.against}: time {new['seconds'] / old['seconds']:.2f}×, "
               f"traced peak {new['traced_peak_mib'] / old['traced_peak_mib']:.2f}×, "
               f"resident peak {new['rss_peak_mib'] / old['rss_peak_mib']:.2f}×")
-    print(json.dumps({"source": str(source), "runs": args.runs, "figures": figures}))
+    print(json.dumps({"source": str(source), "runs": args.runs,
+                      "collector": not args.no_collector, "figures": figures}))
 
 
 if __name__ == "__main__":
