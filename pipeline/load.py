@@ -471,7 +471,7 @@ _ITEMS_PER_PART = 16
 def _in_parts(reader: _Reader, data: bytes) -> list[Record] | None:
     """The records of a file whose top level is a list, composed a part of the file at a time by
     libyaml's own composer, in C, where compose runs PyYAML's in Python to hand out one item at
-    a time (reading 65k awards takes two thirds of the time). None where the file may not read
+    a time (reading 65k awards takes three quarters of the time). None where the file may not read
     the same way as with compose; it is then read by compose, which also says what is wrong.
 
     The file is cut before each top-level item ("-" at the start of a line). Nothing else can
