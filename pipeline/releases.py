@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,17 +95,35 @@ def _dump_lines(release: Mapping[str, Content]) -> set[str]:
         return {text for line in f for text in line.decode("utf-8").splitlines() if text}
 
 
-def changes_html(version: str, day: str, release: Mapping[str, Content],
-                 before: tuple[str, Mapping[str, Content]] | None) -> bytes:
-    """The changelog of a release as a page of the site."""
+@dataclass(frozen=True)
+class Changes:
+    """What a release's changelog says, worked out once for both of its forms: its size, and
+    the release before it (`previous`) with what changed since (`result`)."""
+
+    resources: int
+    triples: int
+    previous: str | None = None
+    result: diff.Diff | None = None
+
+
+def changes(release: Mapping[str, Content],
+            before: tuple[str, Mapping[str, Content]] | None) -> Changes:
+    """The changes of `release` against `before` (version, files), from their N-Triples dumps."""
     new = _dump_lines(release)
+    resources = len({diff._subject(line) for line in new})
+    if before is None:
+        return Changes(resources, len(new))
+    return Changes(resources, len(new), before[0], diff.compare(_dump_lines(before[1]), new))
+
+
+def changes_html(version: str, day: str, found: Changes) -> bytes:
+    """The changelog of a release as a page of the site."""
     page: dict[str, object] = {"root": "../../", "version": version, "day": day,
-                               "previous": None, "resources": len({diff._subject(line)
-                                                                    for line in new}),
-                               "triples": len(new)}
-    if before is not None:
-        result = diff.compare(_dump_lines(before[1]), new)
-        page.update(previous=before[0], summary=result.summary(), groups=[
+                               "previous": None, "resources": found.resources,
+                               "triples": found.triples}
+    if found.result is not None:
+        result = found.result
+        page.update(previous=found.previous, summary=result.summary(), groups=[
             {"id": key, "ja": ja, "en": en, "items": items}
             for key, ja, en, items in (
                 ("added", "追加された資源", "Added resources", result.added_resources),
@@ -120,20 +139,17 @@ def changes_html(version: str, day: str, release: Mapping[str, Content],
     return catalog.environment().get_template("changes.html").render(p=page).encode()
 
 
-def changes_page(version: str, day: str, release: Mapping[str, Content],
-                 before: tuple[str, Mapping[str, Content]] | None) -> bytes:
+def changes_page(version: str, day: str, found: Changes) -> bytes:
     """The changelog of a release, as Markdown, against the release before it."""
-    new = _dump_lines(release)
     lines = [f"# mirai-lod {version}", ""]
     if day:
         lines += [f"Released {day}.", ""]
-    if before is None:
-        resources = len({diff._subject(line) for line in new})
-        lines += [f"The first release: {resources:,} resources, {len(new):,} triples.", ""]
+    if found.result is None:
+        lines += [f"The first release: {found.resources:,} resources, {found.triples:,} "
+                  "triples.", ""]
         return ("\n".join(lines)).encode()
-    previous, previous_files = before
-    result = diff.compare(_dump_lines(previous_files), new)
-    lines += [f"Changes since {previous}: {result.summary()}.", ""]
+    result = found.result
+    lines += [f"Changes since {found.previous}: {result.summary()}.", ""]
     for title, items in (("Added resources", result.added_resources),
                          ("Removed resources", result.removed_resources),
                          ("Changed resources", result.changed_resources)):
@@ -174,8 +190,10 @@ def release_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
                                    f"content ({', '.join(changed[:5])}); a release never "
                                    "changes: choose a new version")
         else:
-            made[CHANGES] = changes_page(version, day, made, before)
-            made["changes.html"] = changes_html(version, day, made, before)
+            # Both dumps are read and compared once, for both forms of the changelog.
+            found = changes(made, before)
+            made[CHANGES] = changes_page(version, day, found)
+            made["changes.html"] = changes_html(version, day, found)
             made["SHA256SUMS"] = checksums(made)
             releases[version] = made
     out: dict[str, Content] = {}
