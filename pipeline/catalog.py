@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from rdflib.term import Node
 from pipeline.load import Record
 from pipeline.publish import Content, sha256_of, size_of
 from pipeline.rdf import PREFIXES
-from pipeline.serialize import jsonld, ntriples, to_oxigraph, turtle
+from pipeline.serialize import jsonld, ntriples, subject_runs, to_oxigraph, turtle
 from pipeline.vocab import MIRAI
 
 _RDF_TYPE = str(RDF.type)
@@ -412,45 +412,41 @@ def void_graph(dataset: Dataset, files: Mapping[str, Content]) -> Graph:
 class _Statistics:
     """What VoID counts, gathered in one pass over the triples (each once, as the dumps hold
     them), without a graph lookup per class and per property. Resources are keyed by IRI;
-    distinct objects are counted as terms. The triples come grouped by subject (sorted, as
-    to_oxigraph gives them): a property's distinct subjects are then counted as they change,
-    not kept in a set of their own (at 10M triples, a set entry and a str for every triple)."""
+    distinct objects are counted as terms. The triples are taken a subject at a time
+    (serialize.subject_runs): a property's distinct subjects are then counted as the subject
+    changes, not kept in a set of their own (at 10M triples, a set entry and a str for every
+    triple)."""
 
-    def __init__(self, triples: Iterable[ox.Triple], base: str) -> None:
+    def __init__(self, triples: Sequence[ox.Triple], base: str) -> None:
         self.triples = 0
         self.entities: set[str] = set()
         self.objects: set[object] = set()
-        self.per_subject: dict[str, int] = defaultdict(int)
+        self.per_subject: dict[str, int] = {}
         self.members: dict[URIRef, set[URIRef]] = defaultdict(set)
         # property → (triples, distinct subjects, distinct objects)
         self.per_property: dict[URIRef, tuple[int, int, set[object]]] = {}
         # property → [triples, distinct subjects, distinct objects, the last subject]
         per_property: dict[str, list[Any]] = {}
-        last = ""
-        for t in triples:
-            s, p, o = t.subject, t.predicate.value, t.object
-            if not isinstance(s, ox.NamedNode):
-                raise TypeError(f"blank nodes are not published: {s}")
-            subject = s.value
-            if subject != last:
-                if subject in self.per_subject:
-                    raise ValueError(f"the triples of {subject} are not together")
-                last = subject
-            self.triples += 1
-            self.per_subject[last] += 1
-            self.objects.add(o)
-            if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-                self.members[URIRef(o.value)].add(URIRef(last))
-                if last.startswith(base):
-                    self.entities.add(last)
-            counts = per_property.get(p)
-            if counts is None:
-                counts = per_property[p] = [0, 0, set(), None]
-            counts[0] += 1
-            if counts[3] is not last:
-                counts[1] += 1
-                counts[3] = last
-            counts[2].add(o)
+        triples, runs = subject_runs(triples)
+        for subject, start, stop in runs:
+            self.triples += stop - start
+            self.per_subject[subject] = stop - start
+            for i in range(start, stop):
+                t = triples[i]
+                p, o = t.predicate.value, t.object
+                self.objects.add(o)
+                if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
+                    self.members[URIRef(o.value)].add(URIRef(subject))
+                    if subject.startswith(base):
+                        self.entities.add(subject)
+                counts = per_property.get(p)
+                if counts is None:
+                    counts = per_property[p] = [0, 0, set(), None]
+                counts[0] += 1
+                if counts[3] is not subject:
+                    counts[1] += 1
+                    counts[3] = subject
+                counts[2].add(o)
         self.per_property = {URIRef(p): (n, subjects, objects)
                              for p, (n, subjects, objects, _) in per_property.items()}
 
