@@ -357,6 +357,8 @@ def test_dumps_on_disk_are_the_bytes_the_serializers_make_whole(out: Path) -> No
 
 def test_sha256sum_checks_the_publication(out: Path) -> None:
     if shutil.which("sha256sum") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("sha256sum (coreutils) not found")
         pytest.skip("no sha256sum")
     subprocess.run(["sha256sum", "--check", "--quiet", "--strict", "SHA256SUMS"], cwd=out,
                    check=True)
