@@ -288,11 +288,18 @@ def _prop_order(terms: Terms, p: str) -> tuple[int, str]:
 # --- machine representations ------------------------------------------------------------------
 
 
+_string = json.encoder.encode_basestring  # json's own quoting of a str (in C), as dumps uses
+
+
 def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
     """JSON-LD with the prefixes as its context: one node per subject, full IRIs as ids, every
-    value an explicit value object (so no term definition can change its meaning)."""
+    value an explicit value object (so no term definition can change its meaning).
+
+    The text is what `json.dumps(document, ensure_ascii=False, sort_keys=True)` gives for that
+    document, written directly (tests/test_site.py checks the two against each other): the
+    dicts and lists json would walk cost more than the text, and this runs once per resource."""
     keys = _keys(tuple(sorted(prefixes.items(), key=lambda kv: -len(kv[1]))))
-    nodes: dict[str, dict[str, list[Any]]] = {}
+    nodes: dict[str, dict[str, list[str]]] = {}
     for t in triples:
         s, p, o = t.subject, t.predicate.value, t.object
         assert isinstance(s, ox.NamedNode)  # to_oxigraph refuses blank nodes
@@ -301,25 +308,31 @@ def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes
             node = nodes[s.value] = {}
         if isinstance(o, ox.NamedNode):
             if p == RDF_TYPE:
-                node.setdefault("@type", []).append(o.value)
+                node.setdefault("@type", []).append(_string(o.value))
                 continue
-            item: dict[str, str] = {"@id": o.value}
+            item = f'{{"@id": {_string(o.value)}}}'
         elif not isinstance(o, ox.Literal):
             raise TypeError(f"blank nodes are not published: {o}")
         elif o.language:
-            item = {"@value": o.value, "@language": o.language}
+            item = f'{{"@language": {_string(o.language)}, "@value": {_string(o.value)}}}'
         else:
             datatype = o.datatype.value
-            item = ({"@value": o.value} if datatype == XSD_STRING
-                    else {"@value": o.value, "@type": datatype})
+            item = (f'{{"@value": {_string(o.value)}}}' if datatype == XSD_STRING
+                    else f'{{"@type": {_string(datatype)}, "@value": {_string(o.value)}}}')
         key = keys.get(p)
         if key is None:
             key = keys[p] = _compact_iri(p, keys.prefixes)
         node.setdefault(key, []).append(item)
-    graph = [{"@id": s, **props} for s, props in sorted(nodes.items())]
-    document = {"@context": dict(sorted(prefixes.items())), "@graph": graph}
-    # No indent: json's C encoder only runs without one, and this runs once per resource.
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    graph = ", ".join(
+        "{" + ", ".join(f"{_string(k)}: {v}" for k, v in sorted(
+            [("@id", _string(s)), *((k, f"[{', '.join(v)}]") for k, v in props.items())])) + "}"
+        for s, props in sorted(nodes.items()))
+    return f'{{"@context": {_context(keys.prefixes)}, "@graph": [{graph}]}}\n'.encode()
+
+
+@functools.lru_cache(maxsize=8)
+def _context(prefixes: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(dict(sorted(prefixes)), ensure_ascii=False, sort_keys=True)
 
 
 class _Keys(dict[str, str]):

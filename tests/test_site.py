@@ -20,7 +20,7 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from pipeline import site
 from pipeline.build import OUTPUTS, Dataset, assemble, check, render_files
 from pipeline.publish import held
-from pipeline.rdf import DEFAULT_BASE
+from pipeline.rdf import DEFAULT_BASE, PREFIXES
 from pipeline.serialize import to_oxigraph
 from pipeline.validate import Report
 
@@ -171,6 +171,64 @@ def test_representations_parse_and_hold_the_resources_triples(
             if i % step == 0:
                 graph = Graph().parse(data=data, format=RDFLIB_FORMATS[ext])
                 assert {str(t) for t in to_oxigraph(graph)} == parsed, (path, ext)
+
+
+def json_dumps_jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """The document site.jsonld_bytes writes, made as dicts and given to json.dumps."""
+    by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    nodes: dict[str, dict[str, list[object]]] = {}
+    for t in triples:
+        assert isinstance(t.subject, ox.NamedNode)
+        node = nodes.setdefault(t.subject.value, {})
+        p, o = t.predicate.value, t.object
+        assert isinstance(o, ox.NamedNode | ox.Literal)
+        if isinstance(o, ox.NamedNode) and p == site.RDF_TYPE:
+            node.setdefault("@type", []).append(o.value)
+            continue
+        if isinstance(o, ox.NamedNode):
+            item: dict[str, str] = {"@id": o.value}
+        elif o.language:
+            item = {"@value": o.value, "@language": o.language}
+        elif o.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            item = {"@value": o.value}
+        else:
+            item = {"@value": o.value, "@type": o.datatype.value}
+        key = next((f"{prefix}:{p[len(ns):]}" for prefix, ns in by_length
+                    if p.startswith(ns) and p[len(ns):]
+                    and all(c.isalnum() or c in "_-" for c in p[len(ns):])), p)
+        node.setdefault(key, []).append(item)
+    document = {"@context": prefixes,
+                "@graph": [{"@id": s, **props} for s, props in sorted(nodes.items())]}
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def test_jsonld_is_the_text_json_dumps_gives(shipped: Built) -> None:
+    pages = site.ResourcePages(shipped.dataset)
+    descriptions = [site.description(pages.ix, path, pages.ontology_labels)
+                    for path in pages.paths]
+    for triples in descriptions:
+        assert site.jsonld_bytes(triples, PREFIXES) == json_dumps_jsonld(
+            triples, dict(PREFIXES))
+    # Text json escapes, keys no prefix compacts, several subjects and types, no triple.
+    s, t = ox.NamedNode("https://w3id.org/mirai-lod/a"), ox.NamedNode("https://w3id.org/mirai-lod/a#b")
+    odd = ['"quoted" \\ back\tslash\n', "\x00\x1f\x7f", "\u2028\u2029 \U0001f600 </script>",
+           "ｶﾅ 漢字 é"]
+    triples = sorted([
+        *(ox.Triple(s, ox.NamedNode("http://example.org/no%20prefix"), ox.Literal(text))
+          for text in odd),
+        *(ox.Triple(t, ox.NamedNode(site.RDFS_LABEL), ox.Literal(text, language="ja-latn"))
+          for text in odd),
+        ox.Triple(t, ox.NamedNode(site.DCT + "title.x"), ox.Literal("1", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(s, ox.NamedNode(site.RDF_TYPE), ox.NamedNode(site.M + "Award")),
+        ox.Triple(s, ox.NamedNode(site.RDF_TYPE), ox.NamedNode(site.M + "B~c&d")),
+        ox.Triple(s, ox.NamedNode(site.M + "link"), t),
+    ], key=str)
+    for prefixes in (PREFIXES, site.SITE_PREFIXES, {}, {"": "http://example.org/"}):
+        for part in (triples, triples[::-1], []):
+            assert site.jsonld_bytes(part, prefixes) == json_dumps_jsonld(part, dict(prefixes))
+    parsed = ox.parse(site.jsonld_bytes(triples, PREFIXES), format=ox.RdfFormat.JSON_LD)
+    assert sorted(map(str, parsed)) == sorted(map(str, triples))
 
 
 def test_representation_carries_labels_of_what_it_links_to(small: Built) -> None:
