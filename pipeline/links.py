@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -73,8 +73,10 @@ def gbizinfo(number: str) -> URIRef:
 def wikidata_query_url(code: str) -> str:
     """A Wikidata search for items whose P429 (全国地方公共団体コード) is `code`: a query to
     follow, not a claim that any item is the same thing as our resource."""
-    return "https://www.wikidata.org/w/index.php?" + urlencode(
-        {"title": "Special:Search", "search": f"haswbstatement:P429={code}"})
+    # What urlencode gives for title=Special:Search&search=…, without its generic steps: this
+    # runs once per local government page.
+    return ("https://www.wikidata.org/w/index.php?title=Special%3ASearch&search="
+            + quote_plus(f"haswbstatement:P429={code}"))
 
 
 def wkt_point(lat: str, long: str) -> Literal:
