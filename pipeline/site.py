@@ -49,6 +49,8 @@ AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "sta
 # rdf:type and the names first, the sources last; the rest by their English label.
 FIRST = (RDF_TYPE, RDFS_LABEL, SKOS_PREF, DCT + "title")
 FORMATS = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
+MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json",
+               "nt": "application/n-triples", "rdf": "application/rdf+xml"}
 SITE_PREFIXES: dict[str, str] = {
     **PREFIXES, "owl": str(OWL), "sh": str(SH),
     "geosparql": "http://www.opengis.net/ont/geosparql#",
@@ -196,6 +198,8 @@ class Site:
         self._links: dict[tuple[str, str], dict[str, Any]] = {}
         self._props: dict[tuple[str, str], dict[str, Any]] = {}
         self._once: dict[str, Any] = {}
+        self._notes: dict[str, tuple[str, str]] = {}
+        self._order: dict[str, tuple[int, str]] = {}  # datatype → its name, as text and HTML
         self.facts: dict[str, str] = {}  # page_inputs' text of each linked resource
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
@@ -240,19 +244,30 @@ class Site:
     def value(self, predicate: str, o: ox.NamedNode | ox.Literal, root: str) -> dict[str, Any]:
         if isinstance(o, ox.NamedNode):
             return self.link(o.value, root)
-        datatype = o.datatype.value if o.language is None else None
-        text = o.value
+        # f-strings over escape(): Markup.format is several times slower, per value.
+        text, lang = o.value, o.language
+        if lang:
+            html = _markup(f'<span lang="{escape(lang)}">{escape(text)}</span>')
+            return {"text": text, "lang": lang, "note": "", "sort": text, "html": html}
+        sort, datatype = text, o.datatype.value
         if datatype == XSD_INTEGER and text.lstrip("-").isdigit():
             text = f"{int(text):,}"
             if predicate in AMOUNTS:
                 text += " 円"
-        note = qname(datatype) if datatype and not datatype.endswith("#string") else ""
-        lang = o.language or ""
-        # f-strings over escape(): Markup.format is several times slower, per value.
-        attr = f' lang="{escape(lang)}"' if lang else ""
-        small = f' <small class="note">{escape(note)}</small>' if note else ""
-        html = Markup(f"<span{attr}>{escape(text)}</span>{small}")
-        return {"text": text, "lang": lang, "note": note, "sort": o.value, "html": html}
+        note = self._notes.get(datatype)
+        if note is None:
+            name = "" if datatype.endswith("#string") else qname(datatype)
+            note = self._notes[datatype] = (
+                name, f' <small class="note">{escape(name)}</small>' if name else "")
+        html = _markup(f"<span>{escape(text)}</span>{note[1]}")
+        return {"text": text, "lang": "", "note": note[0], "sort": sort, "html": html}
+
+    def order(self, p: str) -> tuple[int, str]:
+        """Where the property `p` goes in a page's table (see _prop_order), worked out once."""
+        found = self._order.get(p)
+        if found is None:
+            found = self._order[p] = _prop_order(self.terms, p)
+        return found
 
     def prop(self, iri: str, root: str) -> dict[str, Any]:
         key = (iri, root)
@@ -267,6 +282,12 @@ class Site:
                                  f'{escape(found["qname"])}</code></th>')
             self._props[key] = found
         return found
+
+
+# Markup of a str known to be HTML: what Markup(text) gives, without its Python-level checks,
+# which cost as much as the rest of a value's HTML.
+def _markup(html: str) -> Markup:
+    return str.__new__(Markup, html)
 
 
 def link_html(link: Mapping[str, str]) -> Markup:
@@ -475,12 +496,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def _lines(links: Iterable[Mapping[str, Any]]) -> Markup:
+    """The links as the items of a list, a line each."""
+    return _markup("\n".join(f"<li>{link['html']}</li>" for link in links))
+
+
 def root_of(path: str) -> str:
     return "../" * path.count("/")
 
 
 def resource_page(site: Site, path: str) -> dict[str, Any]:
-    ix, terms = site.ix, site.terms
+    ix = site.ix
     iri = ix.base + path
     root = root_of(path)
     own = ix.docs[path]
@@ -489,11 +515,14 @@ def resource_page(site: Site, path: str) -> dict[str, Any]:
     for s in subjects:
         props = ix.by_subject[s]
         rows = []
-        for p in sorted(props, key=lambda p: _prop_order(terms, p)):
-            values = [site.value(p, o, root) for o in props[p]]
-            values.sort(key=lambda v: (v.get("lang", ""), v.get("ja", v.get("text", ""))))
-            cell = (values[0]["html"] if len(values) == 1 else
-                    "<ul>" + "".join(f"<li>{v['html']}</li>" for v in values) + "</ul>")
+        for p in sorted(props, key=site.order):
+            objects = props[p]
+            if len(objects) == 1:
+                cell = site.value(p, objects[0], root)["html"]
+            else:
+                values = [site.value(p, o, root) for o in objects]
+                values.sort(key=lambda v: (v.get("lang", ""), v.get("ja", v.get("text", ""))))
+                cell = "<ul>" + "".join(f"<li>{v['html']}</li>" for v in values) + "</ul>"
             rows.append(f'<tr>{site.prop(p, root)["th"]}\n<td>{cell}</td></tr>\n')
         fragment = s.partition("#")[2]
         # The table rows as HTML, made here: one template expression per row value costs
@@ -502,25 +531,31 @@ def resource_page(site: Site, path: str) -> dict[str, Any]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s, p in ix.inverse.get(path, ()):
         grouped[p].append(site.link(s, root))
-    inverse: list[dict[str, Any]] = [{"prop": site.prop(p, root),
-                "items": sorted(items, key=lambda i: (i["ja"], i["href"]))}
-               for p, items in sorted(grouped.items(), key=lambda kv: _prop_order(terms, kv[0]))]
+    inverse: list[dict[str, Any]] = [
+        {"prop": site.prop(p, root), "count": len(items),
+         "items": _lines(sorted(items, key=lambda i: (i["ja"], i["href"])))}
+        for p, items in sorted(grouped.items(), key=lambda kv: site.order(kv[0]))]
     props = ix.by_subject.get(iri, {})
     names = ix.labels.get(iri, {})
-    stem = path.rsplit("/", 1)[-1]
+    stem = escape(path.rsplit("/", 1)[-1])
     code = _first(ix, iri, M + "localGovernmentCode")
+    types = sorted((site.link(t.value, root) for t in props.get(RDF_TYPE, ())),
+                   key=lambda t: t["href"])
+    # The lists as HTML, like the rows above: a template loop costs several calls per item.
     return {
         "root": root, "path": path, "iri": iri,
         # A search by P429, the same code: a query to follow, not a claimed identity.
         "wikidata": links.wikidata_query_url(code) if code else None,
         "label_ja": pick(names, "ja") or path, "label_en": names.get("en", ""),
-        "types": sorted((site.link(t.value, root) for t in props.get(RDF_TYPE, ())),
-                        key=lambda t: t["href"]),
+        "types": _markup(", ".join(t["html"] for t in types)),
         "sections": sections, "inverse": inverse,
-        "sources": sorted((site.link(o.value, root) for o in props.get(DCT_SOURCE, ())),
-                          key=lambda t: t["href"]),
-        "formats": [{"href": f"{stem}.{ext}", "name": name, "ext": ext}
-                    for ext, name in FORMATS],
+        "sources": _lines(sorted((site.link(o.value, root) for o in props.get(DCT_SOURCE, ())),
+                                 key=lambda t: t["href"])),
+        "alternates": _markup("\n".join(
+            f'<link rel="alternate" type="{MEDIA_TYPES[ext]}" href="{stem}.{ext}">'
+            for ext, _ in FORMATS)),
+        "formats": _markup("\n".join(f'<li><a href="{stem}.{ext}">{escape(name)}</a></li>'
+                                     for ext, name in FORMATS)),
         "segment": path.split("/", 1)[0],
         "listing": path.split("/", 1)[0] in site.listed,
         "schema": script_json(schema_org(ix, iri)),
