@@ -198,8 +198,8 @@ class Site:
         self._links: dict[tuple[str, str], dict[str, Any]] = {}
         self._props: dict[tuple[str, str], dict[str, Any]] = {}
         self._once: dict[str, Any] = {}
-        self._notes: dict[str, tuple[str, str]] = {}
-        self._order: dict[str, tuple[int, str]] = {}  # datatype → its name, as text and HTML
+        self._notes: dict[str, tuple[str, str]] = {}  # datatype → its name, as text and HTML
+        self._order: dict[str, tuple[int, str]] = {}  # property → its place in a table
         self.facts: dict[str, str] = {}  # page_inputs' text of each linked resource
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
@@ -284,9 +284,9 @@ class Site:
         return found
 
 
-# Markup of a str known to be HTML: what Markup(text) gives, without its Python-level checks,
-# which cost as much as the rest of a value's HTML.
 def _markup(html: str) -> Markup:
+    """`html`, known to be HTML, as Markup: what Markup(html) gives, without its Python-level
+    checks, which cost as much as the rest of a value's HTML."""
     return str.__new__(Markup, html)
 
 
