@@ -95,6 +95,9 @@ class Index:
         return path, fragment
 
 
+_NAMES = (RDFS_LABEL, SKOS_PREF, DCT + "title")
+
+
 def subject_iri(t: ox.Triple) -> str:
     s = t.subject
     assert isinstance(s, ox.NamedNode)  # to_oxigraph refuses blank nodes
@@ -104,7 +107,7 @@ def subject_iri(t: ox.Triple) -> str:
 def index(triples: Iterable[ox.Triple], base: str) -> Index:
     ix = Index(base)
     docs: dict[str, list[ox.Triple]] = defaultdict(list)
-    by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[str, dict[str, list[Any]]] = {}
     inverse: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     label_triples: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -112,19 +115,35 @@ def index(triples: Iterable[ox.Triple], base: str) -> Index:
     # term, kept here, is shared by every key, value and inverse link naming it (a third of the
     # index's memory).
     iris: dict[str, str] = {}
-    terms: dict[Any, Any] = {}
+    # Each object term once, with the document it names (None for a literal or an IRI outside
+    # the base): the same objects recur in many triples.
+    terms: dict[Any, tuple[Any, str | None]] = {}
+    last: Any = None
+    s, where, props, doc = "", None, {}, None
     for t in triples:
-        s, p, o = subject_iri(t), t.predicate.value, t.object
-        s, p, o = iris.setdefault(s, s), iris.setdefault(p, p), terms.setdefault(o, o)
-        by_subject[s][p].append(o)
-        where = ix.doc_of(s)
-        if where is not None:
-            docs[where[0]].append(t)
-        if isinstance(o, ox.NamedNode):
-            target = ix.doc_of(o.value)
-            if target is not None and (where is None or target[0] != where[0]):
-                inverse[target[0]].append((s, p))
-        elif isinstance(o, ox.Literal) and p in (RDFS_LABEL, SKOS_PREF, DCT + "title"):
+        subject = t.subject
+        if subject != last:  # sorted triples: a subject's come together, looked up once
+            assert isinstance(subject, ox.NamedNode)  # to_oxigraph refuses blank nodes
+            last, s = subject, subject.value
+            s = iris.setdefault(s, s)
+            props = by_subject.setdefault(s, defaultdict(list))
+            found = ix.doc_of(s)
+            where = None if found is None else found[0]
+            doc = None if where is None else docs[where]
+        p, o = t.predicate.value, t.object
+        p = iris.setdefault(p, p)
+        known = terms.get(o)
+        if known is None:
+            target = ix.doc_of(o.value) if isinstance(o, ox.NamedNode) else None
+            known = terms[o] = (o, None if target is None else target[0])
+        o, target_doc = known
+        props[p].append(o)
+        if doc is not None:
+            doc.append(t)
+        if target_doc is not None:
+            if where is None or target_doc != where:
+                inverse[target_doc].append((s, p))
+        elif isinstance(o, ox.Literal) and p in _NAMES:
             lang = o.language or ""
             names[s][p].setdefault(lang, o.value)
             if p == RDFS_LABEL:

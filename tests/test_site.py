@@ -299,6 +299,25 @@ def test_inverse_links(small: Built) -> None:
     assert 'href="../award/kaga-new.html"' in program.split('id="inverse"', 1)[1]
 
 
+def test_index_does_not_depend_on_the_order_of_the_triples(shipped: Built) -> None:
+    """The index looks a subject up once per run of its triples; in any other order it holds
+    the same documents, values, inverse links and names."""
+    triples = site.ResourcePages(shipped.dataset).triples
+    shuffled = triples[1::2] + triples[::2][::-1]
+    sorted_ix, shuffled_ix = (site.index(ts, DEFAULT_BASE) for ts in (triples, shuffled))
+
+    def flat(ix: site.Index) -> tuple[object, ...]:
+        return ({(path, str(t)) for path, ts in ix.docs.items() for t in ts},
+                {(s, p, str(o)) for s, props in ix.by_subject.items()
+                 for p, objects in props.items() for o in objects},
+                {(doc, link) for doc, links in ix.inverse.items() for link in links},
+                ix.labels, {(s, str(t)) for s, ts in ix.label_triples.items() for t in ts})
+
+    assert flat(shuffled_ix) == flat(sorted_ix)
+    assert len(sorted_ix.docs) > 2000 and sum(map(len, sorted_ix.inverse.values())) > 1000
+    assert sum(map(len, shuffled_ix.docs.values())) == sum(map(len, sorted_ix.docs.values()))
+
+
 def test_wards_are_listed_on_their_city(shipped: Built) -> None:
     sapporo = shipped.files["municipality/011002.html"].decode()
     inverse = sapporo.split('id="inverse"', 1)[1]
