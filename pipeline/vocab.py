@@ -121,3 +121,11 @@ class MIRAI(DefinedNamespace):
     StatedFigure: URIRef  # 記載額
     ShareOfFigure: URIRef  # 内数
     ApproximateFigure: URIRef  # 概算
+
+
+# Each term also a class attribute, found by Python's own lookup: otherwise every `MIRAI.x` is
+# a call of the namespace's __getattr__ in Python, and the build names terms millions of times.
+# A misspelt term is still no attribute, and raises as before.
+for _term in MIRAI.__annotations__:
+    setattr(MIRAI, _term, MIRAI[_term])
+del _term
