@@ -44,6 +44,10 @@ _KIND = {
     "special-ward": MIRAI.SpecialWard,
 }
 _STATUS = {"new": MIRAI.New, "continuing": MIRAI.Continuing}
+# rdflib's own namespaces look a term up in Python at each use: the terms named once per
+# record, or per value, are looked up here once.
+_TYPE, _LABEL, _SOURCE, _TITLE = RDF.type, RDFS.label, DCTERMS.source, DCTERMS.title
+_INTEGER, _DATE, _GYEAR, _DECIMAL = XSD.integer, XSD.date, XSD.gYear, XSD.decimal
 _MEASURE = {"project-cost": MIRAI.ProjectCost, "national-share": MIRAI.NationalShare}
 _CAPS = (
     ("prefecture", "cap_prefecture_yen", MIRAI.Prefecture, "都道府県", "prefectures"),
@@ -136,20 +140,20 @@ def en_literal(text: str) -> Literal:
 
 
 def int_literal(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+    return Literal(value, datatype=_INTEGER)
 
 
 def xsd_date(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
+    return Literal(text, datatype=_DATE)
 
 
 @functools.lru_cache(maxsize=512)  # a few dozen years, each named by thousands of awards
 def gyear(year: int | str) -> Literal:
-    return Literal(str(year), datatype=XSD.gYear)
+    return Literal(str(year), datatype=_GYEAR)
 
 
 def _decimal(text: str | Decimal) -> Literal:
-    return Literal(str(text), datatype=XSD.decimal)
+    return Literal(str(text), datatype=_DECIMAL)
 
 
 class Emitter:
@@ -173,7 +177,7 @@ class Emitter:
         """Start the description of `s`: it comes from `record` and has these types."""
         self.subject(s, record)
         for t in types:
-            self.add(s, RDF.type, t)
+            self.add(s, _TYPE, t)
         return s
 
     def optional(self, s: URIRef, p: URIRef, record: Record, field_name: str,
@@ -189,15 +193,15 @@ class Emitter:
             self.add(s, p, make(item), record, field_name)
 
     def source_link(self, s: URIRef, record: Record) -> None:
-        self.add(s, DCTERMS.source, self.iris.source(record["source"]), record, "source")
+        self.add(s, _SOURCE, self.iris.source(record["source"]), record, "source")
 
     def source_links(self, s: URIRef, record: Record) -> None:
         """For records whose `source` is a list of sections (a fact can sit in two tables)."""
-        self.each(s, DCTERMS.source, record, "source", self.iris.source)
+        self.each(s, _SOURCE, record, "source", self.iris.source)
 
     def names(self, s: URIRef, record: Record) -> None:
-        self.add(s, RDFS.label, ja_literal(record["name_ja"]), record, "name_ja")
-        self.add(s, RDFS.label, en_literal(record["name_en"]), record, "name_en")
+        self.add(s, _LABEL, ja_literal(record["name_ja"]), record, "name_ja")
+        self.add(s, _LABEL, en_literal(record["name_en"]), record, "name_en")
 
     def local_names(self, s: URIRef, record: Record) -> None:
         self.names(s, record)
@@ -312,7 +316,7 @@ def programs(e: Emitter, source: Source) -> None:
 def awards(e: Emitter, source: Source) -> None:
     for r in source.of("award"):
         s = e.begin(e.iris.award(r.key), r, MIRAI.Award)
-        e.add(s, DCTERMS.title, ja_literal(r["title"]), r, "title")
+        e.add(s, _TITLE, ja_literal(r["title"]), r, "title")
         e.add(s, MIRAI.recipient, e.iris.local_government(r["recipient"]), r, "recipient")
         e.add(s, MIRAI.program, e.iris.program(r["program"]), r, "program")
         e.add(s, MIRAI.fiscalYear, gyear(r["fiscal_year"]), r,
