@@ -34,3 +34,22 @@ def test_bench_reports_each_stage_of_both_processes(tmp_path: Path) -> None:
     table = (tmp_path / "results.md").read_text()
     assert "| 30,000 |" in table and "| validate | forked |" in table
     assert "**ratio to floor**" in table
+
+
+def test_steps_compares_two_pipelines_on_the_same_tree(tmp_path: Path) -> None:
+    """bench/steps.py times the same steps with this checkout and another commit's pipeline
+    (here the same commit: HEAD), in processes of their own, and says whether both rendered
+    the same bytes."""
+    subprocess.run([sys.executable, "-m", "pipeline", "synth", "--awards", "300", "--out",
+                    str(tmp_path / "src")], check=True, cwd=ROOT, capture_output=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "steps.py"), "--source",
+                           str(tmp_path / "src"), "--runs", "1", "--pages", "100",
+                           "--against", "HEAD"],
+                          check=True, cwd=ROOT, capture_output=True, text=True)
+    figures = json.loads(done.stdout.splitlines()[-1])["figures"]
+    assert figures.keys() == {"HEAD", "this checkout"}
+    for f in figures.values():
+        assert f["triples"] > 10_000 and 90 <= f["resources"] <= 200
+        assert f["triples_s"] > 0 and f["index_s"] > 0 and f["render_us"] > 0
+    assert figures["HEAD"]["triples"] == figures["this checkout"]["triples"]
+    assert "the same rendered bytes: yes" in done.stdout
