@@ -308,8 +308,9 @@ def fiscal_years(e: Emitter, source: Source) -> None:
     """A resource for every fiscal year the data points at, named as the government writes it
     (令和元年度) and as it is also written (平成31年度, R1年度). Runs after the stages that link."""
     prefix = e.iris.of("fiscal-year/")
+    # str.startswith: rdflib's URIRef.startswith is a Python call, once per triple here.
     years = sorted({int(o[len(prefix):]) for _, _, o in e.triples
-                    if isinstance(o, URIRef) and o.startswith(prefix)})
+                    if isinstance(o, URIRef) and str.startswith(o, prefix)})
     for year in years:
         if not _EARLIEST <= year <= _LATEST:
             continue
