@@ -56,23 +56,30 @@ def measure(source: Path, trace: bool, collector: bool) -> dict[str, Any]:
 
 
 def child(pipeline_root: Path, source: Path, trace: bool, collector: bool) -> dict[str, Any]:
-    args = [sys.executable, str(Path(__file__).resolve()), "--one", str(source)]
+    args = [str(Path(__file__).resolve()), "--one", str(source)]
     if trace:
         args.append("--trace")
     if not collector:
         args.append("--no-collector")
+    return run_in(pipeline_root, args)
+
+
+def run_in(pipeline_root: Path, args: list[str]) -> dict[str, Any]:
+    """What a bench script (`args`: its path and arguments) prints as JSON, run in a process of
+    its own with the `pipeline` package under `pipeline_root`."""
     env = {**os.environ, "PYTHONPATH": str(pipeline_root)}
-    done = subprocess.run(args, env=env, cwd=pipeline_root, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, *args], env=env, cwd=pipeline_root, check=True,
+                          capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
-def export(rev: str, into: Path) -> Path:
-    """The `pipeline` package of commit `rev`, written under `into`."""
+def export(rev: str, into: Path, paths: tuple[str, ...] = ("pipeline",)) -> Path:
+    """`paths` (by default the `pipeline` package) as commit `rev` has them, written under
+    `into`."""
     archive = into / "pipeline.tar"
     with archive.open("wb") as out:
-        subprocess.run(["git", "archive", rev, "pipeline"], cwd=ROOT, stdout=out, check=True)
+        subprocess.run(["git", "archive", rev, *paths], cwd=ROOT, stdout=out, check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(into, filter="data")
     return into

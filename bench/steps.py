@@ -20,17 +20,13 @@ import argparse
 import gc
 import hashlib
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from load_source import ROOT, export, run_in
 
 STEPS = ("triples_s", "index_s", "render_us")
 
@@ -65,27 +61,6 @@ def measure(source: Path, pages: int) -> dict[str, Any]:
             "rendered_sha256": digest.hexdigest()}
 
 
-def child(pipeline_root: Path, source: Path, pages: int) -> dict[str, Any]:
-    args = [sys.executable, str(Path(__file__).resolve()), "--one", str(source),
-            "--pages", str(pages)]
-    env = {**os.environ, "PYTHONPATH": str(pipeline_root)}
-    done = subprocess.run(args, env=env, cwd=pipeline_root, check=True, capture_output=True,
-                          text=True)
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def export(rev: str, into: Path) -> Path:
-    """The pipeline of commit `rev` with the ontology and shapes it reads, written under `into`."""
-    archive = into / "pipeline.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "archive", rev, "pipeline", "ontology", "shapes"], cwd=ROOT,
-                       stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path)
@@ -104,11 +79,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         roots = {"this checkout": ROOT}
         if args.against:
-            roots = {args.against: export(args.against, Path(tmp)), **roots}
+            # The ontology and shapes too: the site reads them.
+            pipeline = export(args.against, Path(tmp), ("pipeline", "ontology", "shapes"))
+            roots = {args.against: pipeline, **roots}
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
         for _ in range(args.runs):
             for name, root in roots.items():
-                runs[name].append(child(root, source, args.pages))
+                runs[name].append(run_in(root, [str(Path(__file__).resolve()), "--one",
+                                                str(source), "--pages", str(args.pages)]))
     figures: dict[str, dict[str, Any]] = {}
     for name, results in runs.items():
         figures[name] = {step: statistics.median(r[step] for r in results) for step in STEPS}
