@@ -367,20 +367,17 @@ def jsonld_bytes(triples: list[ox.Triple], prefixes: Mapping[str, str]) -> bytes
         "{" + ", ".join(f"{_string(k)}: {v}" for k, v in sorted(
             [("@id", _string(s)), *((k, f"[{', '.join(v)}]") for k, v in props.items())])) + "}"
         for s, props in sorted(nodes.items()))
-    return f'{{"@context": {_context(keys.prefixes)}, "@graph": [{graph}]}}\n'.encode()
-
-
-@functools.lru_cache(maxsize=8)
-def _context(prefixes: tuple[tuple[str, str], ...]) -> str:
-    return json.dumps(dict(sorted(prefixes)), ensure_ascii=False, sort_keys=True)
+    return f'{{"@context": {keys.context}, "@graph": [{graph}]}}\n'.encode()
 
 
 class _Keys(dict[str, str]):
-    """Compacted property IRIs, each worked out once for a set of prefixes."""
+    """Compacted property IRIs, each worked out once for a set of prefixes, and the JSON text
+    of those prefixes as a context."""
 
     def __init__(self, prefixes: tuple[tuple[str, str], ...]) -> None:
         super().__init__()
         self.prefixes = prefixes
+        self.context = json.dumps(dict(sorted(prefixes)), ensure_ascii=False, sort_keys=True)
 
 
 @functools.lru_cache(maxsize=8)
