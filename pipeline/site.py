@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection as RdfList
 from rdflib.namespace import OWL, RDF, SH
 
-from pipeline import catalog, charts, links
+from pipeline import catalog, charts, conneg, links
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.rdf import PREFIXES
 from pipeline.serialize import XSD_STRING, ntriples, to_oxigraph, turtle
@@ -49,8 +49,7 @@ AMOUNTS = {M + "requestedAmount", M + "awardedAmount", M + "capAmount", M + "sta
 # rdf:type and the names first, the sources last; the rest by their English label.
 FIRST = (RDF_TYPE, RDFS_LABEL, SKOS_PREF, DCT + "title")
 FORMATS = (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML"))
-MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json",
-               "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+MEDIA_TYPES = {r.extension: r.media_type for r in conneg.REPRESENTATIONS}
 SITE_PREFIXES: dict[str, str] = {
     **PREFIXES, "owl": str(OWL), "sh": str(SH),
     "geosparql": "http://www.opengis.net/ont/geosparql#",
