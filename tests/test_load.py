@@ -10,6 +10,7 @@ from random import Random
 from typing import Any
 
 import pytest
+import yaml
 
 from pipeline import load as load_module
 from pipeline.errors import SourceErrors
@@ -248,7 +249,7 @@ SNIPPETS = [
 def _read(path: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
     with monkeypatch.context() as patch:
         if not fast:
-            patch.setattr(load_module, "_C_COMPOSER", None)
+            patch.setattr(load_module, "_LIBYAML", False)
         records, errors = load_file(path, KIND_BY_FILE["awards.yaml"], path.parent)
     return ([(r.kind, r.key, r.location, dict(r.values), dict(r.locations)) for r in records],
             [e.format() for e in errors])
@@ -285,3 +286,38 @@ def test_read_in_parts_as_composed(src: Path, monkeypatch: pytest.MonkeyPatch) -
         assert _read(path, True, monkeypatch) == _read(path, False, monkeypatch), "\n".join(lines)
     # The variants exercise both ways of reading (each is counted twice: fast and not).
     assert 300 < took_parts < 1200
+
+
+# Plain scalars that PyYAML's implicit resolvers tell apart, and some they leave as text.
+PLAIN = [
+    "", "~", "null", "Null", "NULL", "nul", "yes", "Yes", "YES", "no", "on", "Off", "y", "n",
+    "true", "False", "TRUE", "tru", "0", "010", "0o17", "0x1F", "0b101", "-12", "+7", "1_000",
+    "1:20", "190:20:30", "1.5", "-.5", ".5e+3", "1e3", "1.0e+3", "6.8523015e+5", ".inf", "-.Inf",
+    ".NaN", "2024-01-01", "2024-1-1", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10",
+    "<<", "=", "-", "a", "award-1", "013951", "2021", "R&D", "東京都", "0.5", "1/3", "12.",
+]
+
+
+def test_tags_are_those_pyyaml_resolves() -> None:
+    """The parser's own tag resolution (load._Resolver) gives each node the tag PyYAML's
+    resolver does: plain scalars of every implicit type, quoted ones, lists and mappings, and
+    every node of the shipped source files."""
+    quoted = [f"'{text}'" for text in PLAIN] + [f'"{text}"' for text in PLAIN]
+    texts = ["- " + "\n- ".join(PLAIN + quoted) + "\n- {a: [1, b], ? c : d}\n- !!str 12\n"]
+    shipped = Path(__file__).parents[1] / "source"
+    texts += [path.read_text(encoding="utf-8") for path in sorted(shipped.glob("*.yaml"))]
+
+    def tags(node: Any) -> list[tuple[str, str]]:
+        if isinstance(node, yaml.ScalarNode):
+            return [(node.value, node.tag)]
+        values = node.value if isinstance(node, yaml.SequenceNode) else [
+            part for pair in node.value for part in pair]
+        return [("", node.tag), *(tag for value in values for tag in tags(value))]
+
+    for text in texts:
+        ours = tags(load_module._Resolver(text).get_single_node())
+        assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
+        assert len(ours) > 20
+    assert {tag for _, tag in tags(load_module._Resolver(texts[0]).get_single_node())} == {
+        f"tag:yaml.org,2002:{name}" for name in
+        ("str", "null", "bool", "int", "float", "timestamp", "merge", "value", "seq", "map")}
