@@ -28,7 +28,7 @@ from pipeline.rdf import Triple, to_graph
 # Module constants: each RDF.first looks the name up again.
 _RDF_FIRST, _RDF_NIL = RDF.first, RDF.nil
 _RDF_TYPE, _RDF_FIRST_IRI = str(RDF.type), str(RDF.first)
-_OX_NIL = ox.NamedNode(str(RDF.nil))
+_RDF_NIL_IRI = str(RDF.nil)
 
 
 def to_oxigraph(triples: Iterable[Triple] | Graph) -> list[ox.Triple]:
@@ -230,6 +230,7 @@ class Unsupported(Exception):
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"  # as pyoxigraph names plain literals
 _NATIVE = {str(t) for t in PLAIN_LITERAL_TYPES}
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 @functools.lru_cache(maxsize=256)
@@ -316,6 +317,13 @@ class _Compactor:
         return name, "raw literal" if literal else "raw iri", False
 
     def native(self, value: str, datatype: str) -> Any:
+        if datatype == _XSD_INTEGER:
+            # What rdflib's toPython gives an integer it reads (int of the text), without
+            # making a Literal: amounts are mostly distinct, so the cache below seldom helps.
+            try:
+                return int(value)
+            except ValueError:
+                pass  # not an integer: rdflib's own reading
         key = (value, datatype)
         found = self.natives.get(key)
         if found is None:
@@ -326,22 +334,29 @@ class _Compactor:
              ) -> dict[str, Any]:
         """The node object of `subject`, whose triples are `triples[start:stop]`."""
         node: dict[str, Any] = {self.ctx.id_key: self.iri(subject)}
-        for i in range(start, stop):
-            t = triples[i]
+        for t in triples[start:stop]:
             p, o = t.predicate.value, t.object
-            if isinstance(o, (ox.BlankNode, ox.Triple)):
-                raise TypeError("blank nodes are not published")
-            if p == _RDF_FIRST_IRI or o == _OX_NIL:
+            if p == _RDF_FIRST_IRI:
                 raise Unsupported("an RDF list")
-            if isinstance(o, ox.Literal):
-                datatype: str | None = o.datatype.value
-                language = bcp47_case(o.language) if o.language else None
-                if language or datatype == XSD_STRING:  # rdflib's plain and language literals
-                    datatype = None
+            # type(), not isinstance: the terms are pyoxigraph's own classes, and this runs
+            # once per triple of the dump.
+            if type(o) is ox.Literal:
+                language = o.language
+                if language:  # rdflib's language literals
+                    datatype: str | None = None
+                    language = bcp47_case(language)
+                else:
+                    datatype = o.datatype.value
+                    if datatype == XSD_STRING:  # rdflib's plain literals
+                        datatype = None
                 key, form, as_set = self.rule(p, True, datatype, language)
-            else:
+            elif type(o) is ox.NamedNode:
+                if o.value == _RDF_NIL_IRI:
+                    raise Unsupported("an RDF list")
                 datatype = language = None
                 key, form, as_set = self.rule(p, False)
+            else:
+                raise TypeError("blank nodes are not published")
             if form == "language map":
                 entries = node.setdefault(key, {})
                 held = entries.get(language)

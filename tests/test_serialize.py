@@ -85,6 +85,9 @@ def test_each_value_form() -> None:
         (s, URIRef(m + "recipient"), URIRef(DEFAULT_BASE + "municipality/011002")),
         (s, URIRef(m + "recipient"), URIRef(EX + "other")),
         (s, URIRef(EX + "flag"), Literal("true", datatype=URIRef(xsd + "boolean"))),
+        # Integers as rdflib reads them: not canonical, in other digits, and not integers.
+        *((s, URIRef(EX + "count"), Literal(text, datatype=URIRef(xsd + "integer")))
+          for text in ("007", "+5", "-0", "1_000", "１２", "12a", "", "-")),
         (s, URIRef(EX + "when"), Literal("2024-01-02", datatype=URIRef(xsd + "date"))),
         (URIRef(EX + "b"), URIRef(EX + "p"), Literal("plain")),
     ]
@@ -93,6 +96,7 @@ def test_each_value_form() -> None:
     node = json.loads(made)["@graph"][0]
     assert node["type"] == ["Award", EX + "Thing"]
     assert node["awardedAmount"] == 18500000
+    assert node[EX + "count"] == sorted([7, 5, 0, 1000, 12, "12a", "", "-"], key=json.dumps)
     assert node["nameReading"] == "さっぽろし"  # the term's language, found whatever its case
     assert node["label"]["ja"] == ["さつ", "札幌"]  # sorted, not in the order first seen
     assert node["label"]["ja-Latn"] == "Sapporo-shi"
@@ -118,6 +122,10 @@ def test_refuses_what_it_does_not_implement() -> None:
     nil = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
     with pytest.raises(Unsupported):
         compact([ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.NamedNode(nil))],
+                CONTEXT)
+    first = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+    with pytest.raises(Unsupported):
+        compact([ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(first), ox.Literal("x"))],
                 CONTEXT)
     with pytest.raises(TypeError):
         compact([ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.BlankNode())],
