@@ -35,7 +35,9 @@ from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
 from pipeline.publish import Content, Made, Stage, Stream, Written, checksums, held, sums_file
 from pipeline.rdf import PREFIXES, Iris, Origins, Triple, to_graph, to_triples
 from pipeline.serialize import (
+    Runs,
     load_context,
+    subject_runs,
     to_oxigraph,
     write_compact,
     write_gzipped,
@@ -81,6 +83,14 @@ class Dataset:
     def ox_triples(self) -> list[ox.Triple]:
         """The triples as pyoxigraph terms, sorted: what the dumps and the pages are made of."""
         return to_oxigraph(set(self.triples))
+
+    @functools.cached_property
+    def subjects(self) -> Runs:
+        """Where each subject's triples lie in `ox_triples` (serialize.subject_runs), found once
+        for the JSON-LD dump, the tables and the statistics, which only read them."""
+        triples, runs = subject_runs(self.ox_triples)
+        assert triples is self.ox_triples  # sorted: the runs index them
+        return runs
 
 
 def _quiet(_: str) -> None:
@@ -154,7 +164,8 @@ def dumps(dataset: Dataset, report: Report, files: Mapping[str, Content]) -> dic
         f"{DUMP}.ttl": Stream(functools.partial(write_turtle, ox_triples, PREFIXES)),
         f"{DUMP}.nt.gz": Stream(functools.partial(
             write_gzipped, functools.partial(write_ntriples, ox_triples))),
-        f"{DUMP}.jsonld": Stream(functools.partial(write_compact, ox_triples, context)),
+        f"{DUMP}.jsonld": Stream(functools.partial(write_compact, ox_triples, context,
+                                                   runs=dataset.subjects)),
         "context.jsonld": context_path.read_bytes(),
         "ontology.ttl": (ONTOLOGY_DIR / "mirai.ttl").read_bytes(),
         "shapes.ttl": (SHAPES_DIR / "mirai.ttl").read_bytes(),

@@ -24,7 +24,7 @@ from rdflib.term import Node
 from pipeline.load import Record
 from pipeline.publish import Content, sha256_of, size_of
 from pipeline.rdf import PREFIXES
-from pipeline.serialize import jsonld, ntriples, subject_runs, to_oxigraph, turtle
+from pipeline.serialize import Runs, jsonld, ntriples, subject_runs, to_oxigraph, turtle
 from pipeline.vocab import MIRAI
 
 _RDF_TYPE = str(RDF.type)
@@ -379,7 +379,7 @@ def void_graph(dataset: Dataset, files: Mapping[str, Content]) -> Graph:
         g.add((ds, VOID.vocabulary, URIRef(PREFIXES[ns])))
     g.add((ds, VOID.vocabulary, URIRef(str(MIRAI))))
 
-    stats = _Statistics(dataset.ox_triples, base)
+    stats = _Statistics(dataset.ox_triples, base, dataset.subjects)
     _count(g, ds, VOID.triples, stats.triples)
     _count(g, ds, VOID.entities, len(stats.entities))
     _count(g, ds, VOID.distinctSubjects, len(stats.per_subject))
@@ -417,7 +417,8 @@ class _Statistics:
     changes, not kept in a set of their own (at 10M triples, a set entry and a str for every
     triple)."""
 
-    def __init__(self, triples: Sequence[ox.Triple], base: str) -> None:
+    def __init__(self, triples: Sequence[ox.Triple], base: str, runs: Runs | None = None
+                 ) -> None:
         self.triples = 0
         self.entities: set[str] = set()
         self.objects: set[object] = set()
@@ -427,7 +428,8 @@ class _Statistics:
         self.per_property: dict[URIRef, tuple[int, int, set[object]]] = {}
         # property → [triples, distinct subjects, distinct objects, the last subject]
         per_property: dict[str, list[Any]] = {}
-        triples, runs = subject_runs(triples)
+        if runs is None:  # else those subject_runs finds in `triples`, which are sorted
+            triples, runs = subject_runs(triples)
         for subject, start, stop in runs:
             self.triples += stop - start
             self.per_subject[subject] = stop - start

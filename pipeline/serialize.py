@@ -407,16 +407,19 @@ def compact(triples: Sequence[ox.Triple], context: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def write_compact(triples: Sequence[ox.Triple], context: dict[str, Any], out: BinaryIO) -> None:
+def write_compact(triples: Sequence[ox.Triple], context: dict[str, Any], out: BinaryIO,
+                  runs: Runs | None = None) -> None:
     """The bytes of `compact`, written into `out` a node at a time: one subject's node object
-    is held at once, not the document's."""
+    is held at once, not the document's. `runs`, when known, are those `subject_runs` finds in
+    `triples`, which are then sorted."""
     c = _Compactor(context)
     if c.ctx.id_key not in ("id", "@id"):
         raise Unsupported(f"the id key {c.ctx.id_key}")
-    triples, runs = subject_runs(triples)
+    if runs is None:
+        triples, runs = subject_runs(triples)
     # The nodes by id, as `_document` sorts them.
-    runs.sort(key=lambda run: c.iri(run[0]))
-    _write_document((_sorted(c.node(s, triples, start, stop)) for s, start, stop in runs),
+    ordered = sorted(runs, key=lambda run: c.iri(run[0]))
+    _write_document((_sorted(c.node(s, triples, start, stop)) for s, start, stop in ordered),
                     context, out)
 
 

@@ -127,8 +127,11 @@ class _Classes:
     those where a member has several values. No value is held: a table's rows are made again
     from the triples, a resource at a time, as the table is written."""
 
-    def __init__(self, triples: Sequence[ox.Triple]) -> None:
-        self.triples, runs = subject_runs(triples)
+    def __init__(self, triples: Sequence[ox.Triple], runs: Runs | None = None) -> None:
+        # `runs`, when known, are those subject_runs finds in `triples`, which are sorted.
+        if runs is None:
+            triples, runs = subject_runs(triples)
+        self.triples = triples
         self.columns = _Columns()
         self.members: dict[str, Runs] = defaultdict(list)
         self.shown: dict[str, set[Column]] = defaultdict(set)
@@ -234,7 +237,7 @@ def csv_files(dataset: Dataset, report: Report, files: Mapping[str, Content]
     stated = meta(dataset)
     out: dict[str, Made] = {}
     taken: set[str] = set()
-    classes = _Classes(dataset.ox_triples)
+    classes = _Classes(dataset.ox_triples, dataset.subjects)
     for cls in sorted(classes.members):
         name = table_name(cls, taken)
         taken.add(name)

@@ -244,6 +244,11 @@ def test_compact_writes_a_node_at_a_time_in_the_order_of_the_whole() -> None:
     assert compact(ordered, CONTEXT) == whole
     apart = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o)) for s, p, o in given]
     assert compact(apart, CONTEXT) == whole  # not grouped by subject: sorted first
+    kept = list(runs)
+    buffer = io.BytesIO()
+    write_compact(ordered, CONTEXT, buffer, runs=runs)  # the runs found once, for several uses
+    assert buffer.getvalue() == whole
+    assert runs == kept  # only read
     lines = whole.decode().splitlines()
     graph = lines[lines.index('"@graph": [') + 1:-1]
     assert [json.loads(line.rstrip(","))["id"] for line in graph] == [
