@@ -26,6 +26,7 @@ import tarfile
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,22 @@ def export(rev: str, into: Path, paths: tuple[str, ...] = ("pipeline",)) -> Path
     return into
 
 
+def alternately(against: str | None, runs: int, paths: tuple[str, ...],
+                one: Callable[[Path], dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """`one(root)` run `runs` times for this checkout and, with `against`, for that commit's
+    `paths` (exported), the two alternating so that both see the machine in the same state;
+    the results by "this checkout" or `against`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        roots = {"this checkout": ROOT}
+        if against:
+            roots = {against: export(against, Path(tmp), paths), **roots}
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
+        for _ in range(runs):
+            for name, root in roots.items():
+                results[name].append(one(root))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path)
@@ -100,17 +117,9 @@ def main() -> None:
         return
     if args.source is None:
         parser.error("--source is required")
-    source = args.source.resolve()
-    with tempfile.TemporaryDirectory() as tmp:
-        roots = {"this checkout": ROOT}
-        if args.against:
-            roots = {args.against: export(args.against, Path(tmp)), **roots}
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
-        for _ in range(args.runs):
-            for name, root in roots.items():
-                collector = not args.no_collector
-                runs[name].append({**child(root, source, False, collector),
-                                   **child(root, source, True, collector)})
+    source, collector = args.source.resolve(), not args.no_collector
+    runs = alternately(args.against, args.runs, ("pipeline",), lambda root: {
+        **child(root, source, False, collector), **child(root, source, True, collector)})
     figures = {}
     for name, results in runs.items():
         if len({r["records"] for r in results}) != 1:

@@ -21,12 +21,11 @@ import gc
 import hashlib
 import json
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from load_source import ROOT, export, run_in
+from load_source import alternately, run_in
 
 STEPS = ("triples_s", "index_s", "render_us")
 
@@ -76,17 +75,10 @@ def main() -> None:
     if args.source is None:
         parser.error("--source is required")
     source = args.source.resolve()
-    with tempfile.TemporaryDirectory() as tmp:
-        roots = {"this checkout": ROOT}
-        if args.against:
-            # The ontology and shapes too: the site reads them.
-            pipeline = export(args.against, Path(tmp), ("pipeline", "ontology", "shapes"))
-            roots = {args.against: pipeline, **roots}
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
-        for _ in range(args.runs):
-            for name, root in roots.items():
-                runs[name].append(run_in(root, [str(Path(__file__).resolve()), "--one",
-                                                str(source), "--pages", str(args.pages)]))
+    # The ontology and shapes too: the site reads them.
+    runs = alternately(args.against, args.runs, ("pipeline", "ontology", "shapes"),
+                       lambda root: run_in(root, [str(Path(__file__).resolve()), "--one",
+                                                  str(source), "--pages", str(args.pages)]))
     figures: dict[str, dict[str, Any]] = {}
     for name, results in runs.items():
         figures[name] = {step: statistics.median(r[step] for r in results) for step in STEPS}
