@@ -91,7 +91,7 @@ def validate(data: Graph | Collection[tuple[Node, Node, Node]], shapes: Graph,
     collection of triples: read much faster than an rdflib graph, which is then made only if
     pySHACL is needed. `meanwhile`, if given, is called after the core constraints, while the
     SPARQL-based ones still run in the other process (work that would otherwise wait)."""
-    from pipeline import shacl_core  # here: it imports pySHACL, needed only by validation
+    from pipeline import shacl_core  # here: only validation needs the engine
 
     core = Graph()
     for triple in shapes:

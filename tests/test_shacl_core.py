@@ -3,8 +3,12 @@ to pySHACL where the shapes need something it does not implement."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
+
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from pipeline import shacl_core
 from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR
@@ -154,3 +158,62 @@ def test_what_it_does_not_implement_goes_to_pyshacl(extra: str) -> None:
     with pytest.raises(shacl_core.Unsupported):
         shacl_core.evaluate((data, ontology), shapes)
     assert keys(validate(data, shapes, ontology)) == keys(run_pyshacl(data, shapes, ontology))
+
+
+def test_constraint_parameters_are_pyshacls() -> None:
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
+
+    assert set(ALL_CONSTRAINT_PARAMETERS) == shacl_core.CONSTRAINT_PARAMETERS
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Values of the types sh:minInclusive and its kin meet: equal, ordered and unorderable pairs,
+# naive and aware times, a lexical form that is not of its datatype, strings and languages.
+_LITERALS = [
+    ("1", "integer"), ("01", "integer"), ("2", "integer"), ("-3", "integer"), ("1.0", "decimal"),
+    ("1.5", "decimal"), ("1e0", "double"), ("NaN", "double"), ("INF", "double"),
+    ("x", "integer"), ("2024-04-01", "date"), ("2024-04-02", "date"),
+    ("2024-04-01T00:00:00", "dateTime"), ("2024-04-01T09:00:00+09:00", "dateTime"),
+    ("2024-04-01T00:00:00Z", "dateTime"), ("10:00:00", "time"), ("10:00:00Z", "time"),
+    ("09:00:00+09:00", "time"), ("2024", "gYear"), ("true", "boolean"), ("a", "string"),
+    ("b", "string"), ("a", "@ja"), ("a", None),
+]
+
+
+def _literal(lexical: str, kind: str | None) -> Literal:
+    if kind is None:
+        return Literal(lexical)
+    if kind.startswith("@"):
+        return Literal(lexical, lang=kind[1:])
+    return Literal(lexical, datatype=URIRef(_XSD + kind))
+
+
+def _outcome(compare: Callable[[Literal, Literal], int], a: Literal, b: Literal) -> object:
+    try:
+        return compare(a, b)
+    except Exception as error:  # noqa: BLE001 - which error is part of the outcome
+        return type(error)
+
+
+def test_literals_compare_as_pyshacl_compares_them() -> None:
+    from pyshacl.rdfutil.compare import compare_literal
+
+    literals = [_literal(*spec) for spec in _LITERALS]
+    outcomes: dict[object, int] = {}
+    for a in literals:
+        for b in literals:
+            ours = _outcome(shacl_core.compare_literal, a, b)
+            assert ours == _outcome(compare_literal, a, b), (a, b)
+            outcomes[ours] = outcomes.get(ours, 0) + 1
+    assert {-1, 0, 1, TypeError} <= set(outcomes)  # each branch is among those compared
+
+
+def test_validation_does_not_import_pyshacl() -> None:
+    code = ("import sys; from pipeline.shacl import validate; from pipeline.validate import "
+            "load_graph; from pipeline.paths import ONTOLOGY_DIR, SHAPES_DIR; "
+            "from rdflib import Graph; "
+            "validate(Graph(), load_graph(SHAPES_DIR), load_graph(ONTOLOGY_DIR)); "
+            "print(sorted(m for m in sys.modules if m.startswith('pyshacl')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
