@@ -7,7 +7,9 @@ evaluates them over one dictionary index of the data (subject → predicate → 
 semantics of pySHACL 0.40 (the reference it is tested against, result by result, in
 tests/test_shacl.py and tests/test_synth.py):
 
-- the ontology is mixed into the data graph, as pySHACL does with `ont_graph`;
+- the ontology is mixed into the data graph, whole, where pySHACL (`ont_graph`) copies its
+  axioms only (classes, properties, named individuals, without their other statements):
+  the published shapes read none of the statements that differ;
 - targets: sh:targetNode, sh:targetClass (with rdfs:subClassOf*), implicit class targets,
   sh:targetSubjectsOf, sh:targetObjectsOf;
 - a nested shape (sh:not, sh:qualifiedValueShape) conforms when it yields no result of a
@@ -28,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from typing import TypeVar
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -63,35 +66,56 @@ _UNSUPPORTED_ANYWHERE = (SH.rule, SH.target, SH.expression, SH.js, SH.parameter,
                          SH.entailment)
 
 
-_RDF_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf  # namespace lookups are slow in loops
-
-
 class Unsupported(Exception):
     """The shapes need something this engine does not implement; use pySHACL."""
 
 
+_Term = TypeVar("_Term", bound=Node)
+_SCANNED = 16  # objects of one subject and predicate looked through before a set is made
+
+
 class Index:
-    """The data graph (with the ontology mixed in) as dictionaries."""
+    """The data graph (with the ontology mixed in) as dictionaries.
+
+    rdflib's terms hash and compare in Python: a dictionary lookup with a key that is equal to
+    the stored one but not the same object costs a call of each. So lookups use the index's own
+    predicate objects (`predicate`), and a triple seen before is found in its subject's and
+    predicate's list of objects, most often short, rather than in a set of all triples."""
 
     def __init__(self, graphs: Iterable[Iterable[tuple[Node, Node, Node]]]) -> None:
         self.out: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         self.by_predicate: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        seen: set[tuple[Node, Node, Node]] = set()
+        out, by_predicate = self.out, self.by_predicate
+        # The objects of a subject's predicate as a set too, once there are many of them.
+        many: dict[tuple[Node, Node], set[Node]] = {}
         for graph in graphs:
-            for triple in graph:
-                if triple in seen:
-                    continue
-                seen.add(triple)
-                s, p, o = triple
-                self.out[s][p].append(o)
-                self.by_predicate[p].append((s, o))
+            for s, p, o in graph:
+                objects = out[s][p]
+                if len(objects) < _SCANNED:
+                    if o in objects:
+                        continue
+                else:
+                    members = many.get((s, p))
+                    if members is None:
+                        members = many[(s, p)] = set(objects)
+                    if o in members:
+                        continue
+                    members.add(o)
+                objects.append(o)
+                by_predicate[p].append((s, o))
+        self._predicates = {p: p for p in by_predicate}
+        self.rdf_type, self.subclass_of = self.predicate(RDF.type), self.predicate(RDFS.subClassOf)
         self.instances: dict[Node, list[Node]] = defaultdict(list)
-        for s, o in self.by_predicate.get(RDF.type, ()):
+        for s, o in by_predicate.get(self.rdf_type, ()):
             self.instances[o].append(s)
         self.subclasses: dict[Node, list[Node]] = defaultdict(list)
-        for s, o in self.by_predicate.get(RDFS.subClassOf, ()):
+        for s, o in by_predicate.get(self.subclass_of, ()):
             self.subclasses[o].append(s)
         self._superclasses: dict[Node, frozenset[Node]] = {}
+
+    def predicate(self, p: _Term) -> _Term:
+        """The index's own object for the predicate `p` (`p` where no triple has it)."""
+        return self._predicates.get(p, p)  # type: ignore[return-value]
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
         by_p = self.out.get(subject)
@@ -115,7 +139,7 @@ class Index:
             found = {cls}
             todo = [cls]
             while todo:
-                for sup in self.objects(todo.pop(), _SUBCLASS_OF):
+                for sup in self.objects(todo.pop(), self.subclass_of):
                     if sup not in found:
                         found.add(sup)
                         todo.append(sup)
@@ -123,7 +147,7 @@ class Index:
         return cached
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.superclasses_of(t) for t in self.objects(node, _RDF_TYPE))
+        return any(cls in self.superclasses_of(t) for t in self.objects(node, self.rdf_type))
 
 
 # A value check says whether one value node passes; a focus check yields, per focus node and its
@@ -192,7 +216,7 @@ class Engine:
         deactivated = self._one(node, SH.deactivated)
         shape = Shape(
             node=node,
-            path=path,
+            path=None if path is None else self.index.predicate(path),
             severity=next(iter(severities)) if len(severities) == 1 else SH.Violation,  # type: ignore[arg-type]
             messages=tuple(sorted(str(m) for m in set(sg.objects(node, SH.message)))),
             deactivated=isinstance(deactivated, Literal) and bool(deactivated.value),
@@ -268,7 +292,7 @@ class Engine:
             if not isinstance(other_path, URIRef):
                 raise Unsupported(f"{node}: sh:lessThanOrEquals must be an IRI")
             add((SH.LessThanOrEqualsConstraintComponent,
-                 partial(_less_or_equal, self.index, other_path)))
+                 partial(_less_or_equal, self.index, self.index.predicate(other_path))))
         has_value = self._one(node, SH.hasValue)
         if has_value is not None:
             add((SH.HasValueConstraintComponent, partial(_has_value, has_value)))
@@ -486,10 +510,17 @@ def _in_range(bound: Literal, accept: Callable[[int], bool], v: Node) -> bool:
         return False
 
 
+_EXACT_NUMBERS = (int, Decimal)  # not bool, which is an int
+
+
 def compare_literal(l1: Literal, l2: Literal) -> int:
     """-1, 0 or 1 as `l1` is below, equal to or above `l2`; TypeError where rdflib cannot
     order them. As pySHACL's: datetimes and times by their values, without the total order
-    rdflib forces on values that have none (naive against aware)."""
+    rdflib forces on values that have none (naive against aware). Integers and decimals, which
+    rdflib compares by value, are compared here directly: its comparison runs in Python."""
+    a, b = l1.value, l2.value
+    if type(a) in _EXACT_NUMBERS and type(b) in _EXACT_NUMBERS:
+        return int(a > b) - int(a < b)
     if l1.eq(l2):
         return 0
     if type(l1.value) in (datetime.datetime, datetime.time):
