@@ -218,7 +218,7 @@ class Site:
         self._once: dict[str, Any] = {}
         self._notes: dict[str, tuple[str, str]] = {}  # datatype → its name, as text and HTML
         self._order: dict[str, tuple[int, str]] = {}  # property → its place in a table
-        self.facts: dict[str, str] = {}  # page_inputs' text of each linked resource
+        self.facts: dict[str, bytes] = {}  # page_inputs' digest of each linked resource
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
         """What `make()` returns, made once: a pass over every document (award totals, map
@@ -586,7 +586,11 @@ def page_inputs(site: Site, path: str) -> bytes:
     representations, so a rebuild can keep the previous files (pipeline/reuse.py).
 
     resource_page, schema_org and description read nothing else: whoever makes them read more
-    adds it here, and tests/test_reuse.py compares kept files with files made anew."""
+    adds it here, and tests/test_reuse.py compares kept files with files made anew.
+
+    What is shown of a linked resource enters as a digest of its own, made once: a
+    municipality's page is linked from each of its awards, and their text, joined and hashed
+    for every page that links them, was most of this function's time."""
     ix = site.ix
     own = ix.docs[path]
     parts = [str(t) for t in own]
@@ -595,13 +599,17 @@ def page_inputs(site: Site, path: str) -> bytes:
     for s, p in ix.inverse.get(path, ()):
         parts.append(f"{s} {p}")
         linked.add(s)
+    text = "\n".join(parts).encode()
+    # The text's length first: the fixed-length digests that follow cannot pass for text.
+    hasher = hashlib.blake2b(len(text).to_bytes(8, "big"), digest_size=16)
+    hasher.update(text)
     facts = site.facts
     for iri in sorted(linked):
         fact = facts.get(iri)
         if fact is None:
-            fact = facts[iri] = _facts(ix, iri)
-        parts.append(fact)
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).digest()
+            fact = facts[iri] = hashlib.blake2b(_facts(ix, iri).encode(), digest_size=16).digest()
+        hasher.update(fact)
+    return hasher.digest()
 
 
 def _facts(ix: Index, iri: str) -> str:
