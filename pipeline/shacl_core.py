@@ -523,10 +523,10 @@ def compare_literal(l1: Literal, l2: Literal) -> int:
         return int(a > b) - int(a < b)
     if l1.eq(l2):
         return 0
-    if type(l1.value) in (datetime.datetime, datetime.time):
-        if l1.value == l2.value:
+    if type(a) in (datetime.datetime, datetime.time):
+        if a == b:
             return 0
-        if l1.value > l2.value:
+        if a > b:
             return 1
     elif l1 > l2:
         return 1

@@ -48,6 +48,17 @@ def load_chunks(triples: Iterable[ox.Triple]) -> Iterator[list[ox.Triple]]:
         yield chunk
 
 
+def bulk_load(store: ox.Store, triples: Iterable[ox.Triple],
+              graph: ox.NamedNode | None = None) -> None:
+    """Load `triples` into `store` (into `graph`, else the default graph) a chunk at a time, each
+    as N-Triples text that pyoxigraph reads in Rust: a Quad made of each triple's terms in
+    Python took a quarter longer (7.2-7.5 s instead of 5.5-6.4 s at 1M triples)."""
+    from pipeline.serialize import ntriples  # here: the query processes import this module
+
+    for chunk in load_chunks(triples):
+        store.bulk_load(ntriples(chunk), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
 class StoreError(MiraiError):
     """The publication has no readable store (not built, or built by an older version)."""
 
@@ -73,16 +84,13 @@ def write_store(dataset: Dataset, publication: Path) -> None:
     """Writer (build.WRITERS): bulk-load the dataset (the triples of the N-Triples dump) and
     the ontology into `publication/store/`; or, where the build may keep what it can from the
     previous publication, bring a copy of that one's store up to date."""
-    from pipeline.serialize import ntriples  # here: the query processes import this module
-
     graph = ox.NamedNode(data_graph(dataset.iris.base, version_of(dataset)))
     target = publication / STORE_DIR
     if dataset.keep and dataset.previous is not None and _update(dataset.previous, target,
                                                                  graph, dataset.ox_triples):
         return
     store = ox.Store(str(target))
-    for chunk in load_chunks(dataset.ox_triples):
-        store.bulk_load(ntriples(chunk), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    bulk_load(store, dataset.ox_triples, graph)
     store.bulk_load(path=ONTOLOGY_DIR / "mirai.ttl", format=ox.RdfFormat.TURTLE,
                     to_graph=ox.NamedNode(ONTOLOGY_IRI))
     store.flush()
