@@ -390,6 +390,9 @@ def render_into(stage: Stage, dataset: Dataset, progress: Progress = _quiet,
             with timeline.span("site listings"):
                 other = stage.write(site.other_files(pages))
             own_pages, own_inputs = _page_lane(stage, pages, tickets, previous)
+            # The pages are most of what is written: to disk with them while the other
+            # process ends and the last files are made.
+            stage.flush_ahead()
         except Exception as failed:  # noqa: BLE001 - raised below, after validation's errors
             tickets.cancel()  # the other process renders no more pages
             error = failed

@@ -14,6 +14,7 @@ import os
 import shutil
 import stat
 import subprocess
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +171,7 @@ class Stage:
         self._previous = out if (out / MARKER).exists() else None
         self._detach = detach
         self._committed = False
+        self._flushing: threading.Thread | None = None
         self._made = {""}
         self.sizes: dict[str, int] = {}  # of the files this process wrote, by name
         self._exit = contextlib.ExitStack()
@@ -184,7 +186,21 @@ class Stage:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._joined()
         self._exit.close()
+
+    def flush_ahead(self) -> None:
+        """Start flushing what is written so far to disk, in a thread, while the last files
+        are made: the flush before the swap (commit) then has little left to write. At a
+        million triples it waited 3.6 s for the disk, on one core, with the other idle."""
+        if self._flushing is None:
+            # ctypes lets go of the GIL for the call: the work here goes on meanwhile.
+            self._flushing = threading.Thread(target=_syncfs, args=(self.path,), daemon=True)
+            self._flushing.start()
+
+    def _joined(self) -> None:
+        if self._flushing is not None:
+            self._flushing.join()
 
     def _discard(self) -> None:
         if not self.path.exists():
@@ -302,6 +318,7 @@ class Stage:
     def commit(self) -> None:
         """Mark, flush and swap in the new publication; the old one is then removed."""
         (self.path / MARKER).write_bytes(b"")
+        self._joined()
         _sync(self.path)
         if not self.out.exists():
             self.path.rename(self.out)

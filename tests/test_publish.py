@@ -271,3 +271,54 @@ def test_what_outputs_see_of_a_file() -> None:
     assert (size_of(data), sha256_of(data), held(data)) == (len(data), sha, data)
     assert held(Stream(chunks(b"some ", b"bytes"))) == data
     assert checksums({"a": data}) == sums_file({"a": sha})
+
+
+def test_the_swap_waits_for_the_flush_started_ahead(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flush started while the last files are written (Stage.flush_ahead) must be over, and
+    the files written after it flushed by one more, before the publication is swapped in."""
+    from pipeline import publish as publish_module
+
+    events: list[str] = []
+
+    def syncfs(directory: Path) -> bool:
+        if not events:
+            events.append("ahead starts")
+            time.sleep(0.2)  # still running when commit begins
+            events.append("ahead ends")
+        else:
+            events.append(f"commit: {sorted(p.name for p in directory.iterdir())}")
+        return True
+
+    monkeypatch.setattr(publish_module, "_syncfs", syncfs)
+    out = tmp_path / "build"
+    with Stage(out) as stage:
+        stage.write({"page.html": b"<p>page</p>"})
+        stage.flush_ahead()
+        stage.flush_ahead()  # once is enough
+        stage.write({"index.html": b"<p>home</p>"})
+        stage.commit()
+        assert events == ["ahead starts", "ahead ends",
+                          f"commit: ['{MARKER}', 'index.html', 'page.html']"]
+    assert (out / "index.html").read_bytes() == b"<p>home</p>"
+
+
+def test_a_stage_given_up_waits_for_its_flush(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import publish as publish_module
+
+    done: list[Path] = []
+
+    def syncfs(directory: Path) -> bool:
+        time.sleep(0.2)
+        done.append(directory)
+        return True
+
+    monkeypatch.setattr(publish_module, "_syncfs", syncfs)
+    out = tmp_path / "build"
+    with pytest.raises(RuntimeError), Stage(out) as stage:
+        stage.write({"page.html": b"<p>page</p>"})
+        stage.flush_ahead()
+        raise RuntimeError("the build failed")
+    assert done == [stage.path]  # over before the stage was removed
+    assert not stage.path.exists() and not out.exists()
