@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from pipeline.build import Dataset, assemble
@@ -254,3 +254,56 @@ def test_compact_writes_a_node_at_a_time_in_the_order_of_the_whole() -> None:
     assert [json.loads(line.rstrip(","))["id"] for line in graph] == [
         EX + s for s in ("a", "a-b", "a1", "b")]
     assert compact([], CONTEXT) == jsonld([], CONTEXT)
+
+
+def _one_term_at_a_time(triples: list[Triple]) -> list[ox.Triple]:
+    """The pyoxigraph triples made a term at a time, each once, sorted by their text: what
+    to_oxigraph must give."""
+    def term(t: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+
+    made = [ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
+            for s, p, o in triples]
+    return sorted(set(made), key=str)
+
+
+def test_to_oxigraph_gives_the_terms_in_the_order_of_their_text() -> None:
+    """Every ASCII character in a literal (the escaped ones sort by their escape), language
+    tags in either case (pyoxigraph lowers them), xsd:string, other datatypes, and subjects
+    whose IRIs sort otherwise than their text. "x", "x"^^xsd:string and "x"@EN with "x"@en
+    are one triple each to pyoxigraph, given once."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    objects: list[URIRef | Literal] = [Literal(f"x{chr(c)}") for c in range(0x80)]
+    objects += [Literal(f"x{chr(c)}y\\") for c in (0x00, 0x08, 0x0C, 0x1F, 0x22, 0x5C, 0x7F)]
+    objects += [Literal("x"), Literal(""), Literal("\u2028é日本"), Literal("x", lang="en-US"),
+                Literal("x", lang="en-gb"), Literal("x", lang="ja"), Literal("x", lang="EN"),
+                Literal("x", lang="en"),
+                Literal("x", datatype=URIRef(xsd + "string")),
+                Literal("1", datatype=URIRef(xsd + "integer")),
+                Literal("x", datatype=URIRef(EX + "type")), URIRef(EX + "x"), URIRef(EX + "日本")]
+    subjects = [URIRef(EX + s) for s in ("a", "a-b", "a1", "日本")]
+    triples: list[Triple] = [(s, URIRef(EX + p), o) for s in subjects for p in ("p", "p2")
+                             for o in objects]
+    made = to_oxigraph(triples)
+    assert made == _one_term_at_a_time(triples)
+    assert [str(t) for t in made] == sorted(str(t) for t in made)
+    # The dump's lines, as store.changes reads them: strictly ascending.
+    lines = ntriples(made).splitlines()
+    assert lines == sorted(set(lines))
+    assert len(lines) == len(triples) - len(subjects) * 2 * 2
+
+
+def test_to_oxigraph_refuses_blank_nodes_and_what_is_not_an_iri() -> None:
+    p = URIRef(EX + "p")
+    with pytest.raises(TypeError, match="blank nodes"):
+        to_oxigraph([(BNode(), p, Literal("x"))])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="blank nodes"):
+        to_oxigraph([(URIRef(EX + "s"), p, BNode())])  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        to_oxigraph([(URIRef("no scheme"), p, Literal("x"))])
