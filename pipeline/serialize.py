@@ -62,7 +62,7 @@ def to_oxigraph(triples: Iterable[Triple] | Graph) -> list[ox.Triple]:
         text = str.translate(o, _NT_ESCAPES)
         if o.language:  # pyoxigraph keeps language tags in lower case
             lines.append(f'<{s}> <{p}> "{text}"@{o.language.lower()} .\n')
-        elif o.datatype and str.__ne__(o.datatype, XSD_STRING):  # URIRef's != is False
+        elif o.datatype and str.__ne__(o.datatype, XSD_STRING):  # a URIRef never == a str
             lines.append(f'<{s}> <{p}> "{text}"^^<{o.datatype}> .\n')
         else:  # a simple literal: an xsd:string is written without its type
             lines.append(f'<{s}> <{p}> "{text}" .\n')
