@@ -81,8 +81,9 @@ class Dataset:
 
     @functools.cached_property
     def ox_triples(self) -> list[ox.Triple]:
-        """The triples as pyoxigraph terms, sorted: what the dumps and the pages are made of."""
-        return to_oxigraph(set(self.triples))
+        """The triples as pyoxigraph terms, each once, sorted: what the dumps and the pages are
+        made of."""
+        return to_oxigraph(self.triples)
 
     @functools.cached_property
     def subjects(self) -> Runs:

@@ -74,10 +74,9 @@ def read_side(path: Path, base: str) -> set[str]:
         return parse_dump(path / DUMP_NT)
     if path.is_dir() and any(path.glob("*.yaml")):
         from pipeline.build import assemble  # a source tree is read the way a build reads it
-        from pipeline.serialize import ntriples, to_oxigraph
+        from pipeline.serialize import to_oxigraph
 
-        text = ntriples(to_oxigraph(assemble(path, base).graph))
-        return {_line(t) for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+        return {_line(t) for t in to_oxigraph(assemble(path, base).triples)}
     raise DiffInputError(f"{path}: not a dump file, a publication or release directory "
                          f"(with {DUMP_NT}) or a source tree (with *.yaml)")
 
