@@ -11,7 +11,8 @@ sampled while the build runs: the machine's memory in use above what was in use 
 started, so pages a forked process shares with its parent count once (run it on an otherwise
 idle machine). A stage's peak is the highest sample taken while it ran, which includes what
 the other process held meanwhile. A build going over --memory-limit is stopped and reported
-with the stage it was in.
+with the stage it was in. Before and after each size's runs, the time to create a small file
+is probed (file_creation_us): it says whether the file system was in a slow state meanwhile.
 
 Writes bench/results.json and bench/results.md and prints the table.
 """
@@ -171,10 +172,34 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs)}
 
 
+PROBE_FILES = 2_000
+
+
+def file_creation_us(directory: Path, count: int = PROBE_FILES) -> float:
+    """Microseconds to create, write and close one small file in a new `directory`, as the
+    build writes its pages: a large part of a build's time, and one that varies with the
+    file system's state, not the code. On ext4 without a journal, inodes freed in the last
+    minute (six, while their table block is unwritten) are skipped one by one at every
+    creation (the kernel's `recently_deleted`), so creating files soon after many were deleted
+    took 6-16 times as long here. The files are kept: deleting them would do the same to what
+    is measured next."""
+    directory.mkdir(parents=True)
+    data = b"x" * 4096
+    started = time.perf_counter()
+    for n in range(count):
+        fd = os.open(directory / f"{n}.html", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+    return (time.perf_counter() - started) / count * 1e6
+
+
 def measure(size: int, runs: int, naive: bool, budget: float, limit_mib: float,
             tmp: Path) -> dict[str, Any]:
     awards = max(0, (size - FIXED_TRIPLES) // TRIPLES_PER_AWARD)
     source = tmp / f"source-{size}"
+    creation = {"before": file_creation_us(tmp / f"probe-{size}-before")}
     subprocess.run([sys.executable, "-m", "pipeline", "synth", "--awards", str(awards),
                     "--out", str(source), "--seed", "1"], check=True, cwd=ROOT,
                    capture_output=True)
@@ -205,6 +230,8 @@ def measure(size: int, runs: int, naive: bool, budget: float, limit_mib: float,
                                      str(ROOT / "shapes" / "mirai.ttl"),
                                      str(ROOT / "ontology" / "mirai.ttl")], budget,
                                     limit_mib) or {"timed_out_after": budget}
+    creation["after"] = file_creation_us(tmp / f"probe-{size}-after")
+    summary["file_creation_us"] = creation
     summary["size"] = size
     summary["awards"] = awards
     return summary
@@ -264,6 +291,9 @@ def table(results: list[dict[str, Any]]) -> str:
             row(r, "naive (rdflib + pySHACL)", f"{naive['seconds']:.2f}",
                 f"{naive['peak_mib']:,.0f}")
             row(r, "**speed-up over naive**", f"**{naive['seconds'] / total:.1f}×**")
+        creation = r["file_creation_us"]
+        row(r, f"creating a file (a probe of {PROBE_FILES:,}), before / after these runs",
+            f"{creation['before']:.0f} / {creation['after']:.0f} µs")
     return "\n".join(lines)
 
 

@@ -31,9 +31,13 @@ def test_bench_reports_each_stage_of_both_processes(tmp_path: Path) -> None:
     assert stages["validate", "forked"]["memory_peak_mib"] is not None
     assert result["memory_peak_mib"] >= stages["validate", "forked"]["memory_peak_mib"]
     assert result["floor"]["seconds"] > 0 and result["naive"] is None
+    creation = result["file_creation_us"]
+    assert creation["before"] > 0 and creation["after"] > 0
     table = (tmp_path / "results.md").read_text()
     assert "| 30,000 |" in table and "| validate | forked |" in table
     assert "**ratio to floor**" in table
+    assert (f"| creating a file (a probe of 2,000), before / after these runs |  |  | "
+            f"{creation['before']:.0f} / {creation['after']:.0f} µs |") in table
 
 
 def test_steps_compares_two_pipelines_on_the_same_tree(tmp_path: Path) -> None:
