@@ -3,7 +3,8 @@
 floor: pyoxigraph parses the N-Triples dump, writes it as N-Triples, Turtle and JSON-LD, and
        loads it into an on-disk store: what any build of these triples must at least do. Then,
        timed apart, the least a site needs: one small page per subject, rendered by jinja2
-       from plain dicts and written to its own file.
+       from plain dicts and written to its own file. `references.py floor DUMP OUT`, with OUT
+       a new directory for the store and the pages.
 naive: one rdflib graph, pySHACL over the whole graph with the project's shapes and ontology,
        and rdflib's Turtle and JSON-LD serializers: the straightforward way.
 """
@@ -14,7 +15,6 @@ import gzip
 import json
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +24,11 @@ PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{{ i
 """
 
 
-def floor(dump: Path) -> dict[str, float]:
+def floor(dump: Path, out: Path) -> dict[str, float]:
+    """The floor's figures; its store and pages are written into `out`, a new directory, and
+    left there: deleted between runs, as many files as the pages would make the next run's
+    files slower to create on some file systems (README, "Measuring file writes on ext4"), and
+    the build's runs are not deleted between runs either."""
     import jinja2
     import pyoxigraph as ox
 
@@ -36,20 +40,21 @@ def floor(dump: Path) -> dict[str, float]:
     ox.serialize(triples, format=ox.RdfFormat.TURTLE)
     ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     written = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = ox.Store(tmp)
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-        store.flush()
-        del store
+    out.mkdir(parents=True)
+    store = ox.Store(str(out / "store"))
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
     loaded = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=dump.parent) as tmp:
-        subjects: dict[str, list[tuple[str, str]]] = {}
-        for t in triples:
-            subjects.setdefault(t.subject.value, []).append((t.predicate.value, t.object.value))
-        template = jinja2.Environment(autoescape=True).from_string(PAGE)
-        for n, (iri, rows) in enumerate(subjects.items()):
-            Path(tmp, f"{n}.html").write_bytes(template.render(iri=iri, rows=rows).encode())
-        paged = time.perf_counter()
+    pages = out / "pages"
+    pages.mkdir()
+    subjects: dict[str, list[tuple[str, str]]] = {}
+    for t in triples:
+        subjects.setdefault(t.subject.value, []).append((t.predicate.value, t.object.value))
+    template = jinja2.Environment(autoescape=True).from_string(PAGE)
+    for n, (iri, rows) in enumerate(subjects.items()):
+        Path(pages, f"{n}.html").write_bytes(template.render(iri=iri, rows=rows).encode())
+    paged = time.perf_counter()
     return {"parse": parsed - start, "write": written - parsed, "store": loaded - written,
             "seconds": loaded - start, "pages": paged - loaded, "page_count": len(subjects)}
 
@@ -73,7 +78,7 @@ def naive(dump: Path, shapes: Path, ontology: Path) -> dict[str, float]:
 
 if __name__ == "__main__":
     kind, dump = sys.argv[1], Path(sys.argv[2])
-    result = floor(dump) if kind == "floor" else naive(dump, Path(sys.argv[3]),
-                                                         Path(sys.argv[4]))
+    result = (floor(dump, Path(sys.argv[3])) if kind == "floor"
+              else naive(dump, Path(sys.argv[3]), Path(sys.argv[4])))
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))

@@ -217,8 +217,8 @@ def measure(size: int, runs: int, naive: bool, budget: float, limit_mib: float,
             break  # too slow for more runs within the budget
     summary = median_of(ours)
     dump = tmp / f"build-{size}-0" / "download" / "mirai-lod.nt.gz"
-    floor_runs = [run_json([str(BENCH / "references.py"), "floor", str(dump)], budget)
-                  for _ in range(len(ours))]
+    floor_runs = [run_json([str(BENCH / "references.py"), "floor", str(dump),
+                            str(tmp / f"floor-{size}-{n}")], budget) for n in range(len(ours))]
     floors = [f for f in floor_runs if f is not None]
     summary["floor"] = {"seconds": statistics.median(f["seconds"] for f in floors),
                         "pages": statistics.median(f["pages"] for f in floors),

@@ -3,6 +3,7 @@ build is reported with the process that ran it, and the references are measured.
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -57,3 +58,23 @@ def test_steps_compares_two_pipelines_on_the_same_tree(tmp_path: Path) -> None:
         assert f["triples_s"] > 0 and f["index_s"] > 0 and f["render_us"] > 0
     assert figures["HEAD"]["triples"] == figures["this checkout"]["triples"]
     assert "the same rendered bytes: yes" in done.stdout
+
+
+def test_the_floor_keeps_its_pages_and_store(tmp_path: Path) -> None:
+    """The floor's files stay until the whole benchmark ends, as the build's do: deleting a
+    run's pages before the next run would slow that run's file creation on some file systems
+    and make the floor, and so every ratio to it, depend on the run's order."""
+    dump = tmp_path / "dump.nt.gz"
+    dump.write_bytes(gzip.compress(
+        b'<https://example.org/a> <https://example.org/p> "x" .\n'
+        b"<https://example.org/a> <https://example.org/q> <https://example.org/b> .\n"
+        b'<https://example.org/b> <https://example.org/p> "y"@ja .\n'))
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "references.py"), "floor",
+                           str(dump), str(tmp_path / "floor")],
+                          check=True, cwd=ROOT, capture_output=True, text=True)
+    result = json.loads(done.stdout)
+    assert result["page_count"] == 2 and result["pages"] > 0
+    pages = sorted(p.name for p in (tmp_path / "floor" / "pages").iterdir())
+    assert pages == ["0.html", "1.html"]
+    assert "https://example.org/b" in (tmp_path / "floor" / "pages" / "1.html").read_text()
+    assert (tmp_path / "floor" / "store" / "CURRENT").is_file()
