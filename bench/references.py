@@ -25,10 +25,9 @@ PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{{ i
 
 
 def floor(dump: Path, out: Path) -> dict[str, float]:
-    """The floor's figures; its store and pages are written into `out`, a new directory, and
-    left there: deleted between runs, as many files as the pages would make the next run's
-    files slower to create on some file systems (README, "Measuring file writes on ext4"), and
-    the build's runs are not deleted between runs either."""
+    """The floor's figures. Its store and pages are written into `out`, a new directory, and
+    left there, as the build's runs are: deleting a run's pages makes the next run's slower to
+    write on some file systems (README, "Measuring file writes on ext4")."""
     import jinja2
     import pyoxigraph as ox
 

@@ -179,7 +179,7 @@ def file_creation_us(directory: Path, count: int = PROBE_FILES) -> float:
     """Microseconds to create, write and close one small file in a new `directory`, as the
     build writes its pages: a large part of a build's time, and one that varies with the
     file system's state, not the code. On ext4 without a journal, inodes freed in the last
-    minute (six, while their table block is unwritten) are skipped one by one at every
+    minute (six minutes while their table block is unwritten) are skipped one by one at every
     creation (the kernel's `recently_deleted`), so creating files soon after many were deleted
     took 6-16 times as long here. The files are kept: deleting them would do the same to what
     is measured next."""
